@@ -1,0 +1,59 @@
+"""course_lib.data: the datasets of the course and how they reach the device.
+
+Standard datasets in their official formats (IDX, CIFAR-10 binary) found via `COURSE_DATA_DIR`, the
+user cache or a verified download; offline data (sklearn digits, sample photos, drawn shapes);
+`ImageSet` to hold them and `DeviceBatches` to batch and augment them on the device.
+"""
+
+from .batches import Augment, DeviceBatches, crop_and_flip
+from .builtin import load_digits, sample_photo, sample_photo_names, to_gray
+from .cifar import read_batch, read_batches, read_class_names
+from .datasets import (
+    FASHION_MNIST_CLASSES,
+    MNIST_CLASSES,
+    ImageSet,
+    load_cifar10,
+    load_fashion_mnist,
+    load_mnist,
+)
+from .errors import DatasetCorruptError, DatasetError, DatasetNotFoundError
+from .idx import read_idx
+from .shapes import SHAPE_KINDS, draw_shape, make_shapes
+from .sources import DATASETS, DatasetSpec, FileSpec, get_spec
+from .store import cache_root, clear_verified, data_root, downloads_allowed, fetch_url, locate
+
+__all__ = [
+    "DATASETS",
+    "FASHION_MNIST_CLASSES",
+    "MNIST_CLASSES",
+    "SHAPE_KINDS",
+    "Augment",
+    "DatasetCorruptError",
+    "DatasetError",
+    "DatasetNotFoundError",
+    "DatasetSpec",
+    "DeviceBatches",
+    "FileSpec",
+    "ImageSet",
+    "cache_root",
+    "clear_verified",
+    "crop_and_flip",
+    "data_root",
+    "downloads_allowed",
+    "draw_shape",
+    "fetch_url",
+    "get_spec",
+    "load_cifar10",
+    "load_digits",
+    "load_fashion_mnist",
+    "load_mnist",
+    "locate",
+    "make_shapes",
+    "read_batch",
+    "read_batches",
+    "read_class_names",
+    "read_idx",
+    "sample_photo",
+    "sample_photo_names",
+    "to_gray",
+]

@@ -1,0 +1,258 @@
+"""The check framework: run a learner's function on cases, never crash, explain what is wrong.
+
+A check is a list of `Case`s; each calls the learner's function through `call` (time-limited,
+exceptions caught) and compares with `expect_array`/`expect_int`, which name the likely mistake.
+Results are printed and, when COURSE_GRADING_REPORT names a file, appended to it as JSON lines.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "NOT_IMPLEMENTED",
+    "REPORT_ENV",
+    "Case",
+    "CaseFailure",
+    "CheckResult",
+    "call",
+    "expect_array",
+    "expect_int",
+    "run_cases",
+]
+
+REPORT_ENV = "COURSE_GRADING_REPORT"
+NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
+
+
+@dataclass
+class CheckResult:
+    name: str  # the check's name in its exercise set, e.g. "conv2d"
+    points: int  # points earned
+    max_points: int  # points available
+    messages: list[str] = field(default_factory=list)  # one line per case ("✓ ..." / "✗ ...")
+
+    @property
+    def passed(self) -> bool:
+        return self.points == self.max_points
+
+    def report(self) -> str:
+        """The printed form: a headline with the points, then one line per message."""
+        lines = [f"{self.name}: {self.points}/{self.max_points} points"]
+        return "\n".join(lines + [f"  {m}" for m in self.messages])
+
+
+@dataclass(frozen=True)
+class Case:
+    label: str  # what the case tries, shown in the report ("stride 2, padding 1")
+    run: Callable[[Callable[..., Any]], None]  # calls the learner's function; raises CaseFailure
+    points: int = 1  # points for passing it
+
+
+class CaseFailure(Exception):
+    """A case failed; the message says why, in words meant for the learner."""
+
+
+class _TimeLimit(BaseException):
+    # A BaseException so that a learner's `except Exception:` cannot swallow it.
+    pass
+
+
+@contextmanager
+def _time_limit(seconds: float | None) -> Iterator[None]:
+    """Interrupt the block after `seconds` with SIGALRM; a no-op where there is no such signal
+    (Windows) or off the main thread, where signal handlers cannot be installed."""
+    usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+    if not seconds or not usable:
+        yield
+        return
+
+    def _alarm(signum: int, frame: Any) -> None:
+        raise _TimeLimit
+
+    previous = signal.signal(signal.SIGALRM, _alarm)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+# Seconds one call of the learner's function may take; `run_cases` sets it for its cases.
+_time_limit_s: ContextVar[float] = ContextVar("time_limit_s", default=10.0)
+
+
+def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """fn(*args, **kwargs) on copies of the array arguments, with a time limit; any exception it
+    raises becomes a CaseFailure naming it, and changing an input in place is reported too."""
+    copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
+    kwcopies = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
+    try:
+        with _time_limit(_time_limit_s.get()):
+            out = fn(*copies, **kwcopies)
+    except NotImplementedError:
+        raise CaseFailure(NOT_IMPLEMENTED) from None
+    except _TimeLimit:
+        raise CaseFailure(
+            f"took longer than {_time_limit_s.get():g} s: is there an endless loop?"
+        ) from None
+    except (Exception, SystemExit) as e:  # KeyboardInterrupt still stops the check
+        raise CaseFailure(f"raised {type(e).__name__}: {_short(e)}") from None
+    for given, used in zip((*args, *kwargs.values()), (*copies, *kwcopies.values()), strict=True):
+        if isinstance(given, np.ndarray) and not np.array_equal(given, used, equal_nan=True):
+            raise CaseFailure("changed its input array in place: work on a copy (x = x.copy())")
+    return out
+
+
+def _short(obj: Any, limit: int = 300) -> str:
+    """str(obj) cut to one readable line of at most `limit` characters."""
+    text = " ".join(str(obj).split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _type_name(obj: Any) -> str:
+    kind = type(obj)
+    return kind.__name__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__name__}"
+
+
+def _shape_hint(got: tuple[int, ...], expected: tuple[int, ...]) -> str:
+    """A generic guess at why the shapes differ, when no case-specific mistake matched."""
+    if len(got) != len(expected):
+        return f"expected a {len(expected)}-D array, got {len(got)}-D"
+    if sorted(got) == sorted(expected):
+        return "the same sizes in another order: check the order of the axes"
+    diffs = {e - g for g, e in zip(got, expected, strict=True) if g != e}
+    if diffs == {1} or diffs == {-1}:
+        return "off by one: a kernel of size k fits (n − k) + 1 times into n"
+    return ""
+
+
+def expect_array(
+    got: Any,
+    expected: np.ndarray,
+    mistakes: Callable[[], Sequence[tuple[np.ndarray, str]]] = tuple,
+    rtol: float = 1e-4,
+) -> None:
+    """Raise CaseFailure unless `got` is a NumPy array of `expected`'s shape and values.
+
+    mistakes: returns pairs (what a typical wrong implementation returns, the hint to give if
+    `got` matches it); called only for a wrong answer, as computing them takes time.
+    rtol leaves room for float32 arithmetic; wrong answers differ by far more.
+    """
+    if got is None:
+        raise CaseFailure("returned None: did you forget the `return` statement?")
+    if not isinstance(got, np.ndarray):
+        hint = ""
+        if isinstance(got, list | tuple):
+            hint = ": convert it with np.array(...)"
+        elif hasattr(got, "detach") and hasattr(got, "numpy"):
+            hint = ": solve it with NumPy (or convert with .numpy())"
+        raise CaseFailure(f"expected a NumPy array, got a {_type_name(got)}{hint}")
+    if got.dtype.kind not in "fiu":
+        raise CaseFailure(f"expected an array of real numbers, got dtype {got.dtype}")
+    if got.shape != expected.shape:
+        hint = next((m for alt, m in mistakes() if alt.shape == got.shape), "")
+        hint = hint or _shape_hint(got.shape, expected.shape)
+        raise CaseFailure(
+            f"expected shape {expected.shape}, got {got.shape}" + (f": {hint}" if hint else "")
+        )
+    bad = ~np.isfinite(got)
+    if bad.any():
+        raise CaseFailure(f"the output holds NaN or inf at {int(bad.sum())} of {got.size} places")
+    atol = 1e-5 * max(1.0, float(np.abs(expected).max(initial=0.0)))
+    if np.allclose(got, expected, rtol=rtol, atol=atol):
+        return
+    for alt, message in mistakes():
+        if alt.shape == got.shape and np.allclose(got, alt, rtol=rtol, atol=atol):
+            raise CaseFailure(message)
+    err = np.abs(got.astype(np.float64) - expected)
+    where = np.unravel_index(int(np.argmax(err)), err.shape)
+    idx = tuple(int(i) for i in where)
+    message = (
+        f"wrong values: at index {idx} expected {expected[where]:.4g}, got {got[where]:.4g} "
+        f"({int((err > atol + rtol * np.abs(expected)).sum())} of {got.size} values differ)"
+    )
+    if got.dtype.kind in "iu" and not np.allclose(expected, np.round(expected)):
+        message += f"; your array has integer dtype {got.dtype}: create it with a float dtype"
+    raise CaseFailure(message)
+
+
+def expect_int(got: Any, expected: int, mistakes: Sequence[tuple[int, str]] = ()) -> None:
+    """Raise CaseFailure unless `got` is an integer equal to `expected`."""
+    if got is None:
+        raise CaseFailure("returned None: did you forget the `return` statement?")
+    if isinstance(got, bool) or not isinstance(got, int | np.integer):
+        hint = ": use integer arithmetic (// rather than /) or int(...)" if isinstance(
+            got, float | np.floating) else ""
+        raise CaseFailure(f"expected an int, got a {_type_name(got)} ({_short(repr(got))}){hint}")
+    if int(got) == expected:
+        return
+    hint = next((m for alt, m in mistakes if alt == int(got)), "")
+    raise CaseFailure(f"expected {expected:,}, got {int(got):,}" + (f": {hint}" if hint else ""))
+
+
+def _record(result: CheckResult) -> None:
+    """Append `result` to the grading report file, if the grader asked for one."""
+    path = os.environ.get(REPORT_ENV)
+    if not path:
+        return
+    try:
+        with open(path, "a", encoding="utf-8") as f:
+            f.write(json.dumps(asdict(result)) + "\n")
+    except OSError as e:
+        print(f"(could not write the grading report {path}: {e})", file=sys.stderr)
+
+
+def _run_case(case: Case, fn: Callable[..., Any]) -> str:
+    """Why `case` fails on `fn`, or "" when it passes."""
+    try:
+        case.run(fn)
+    except CaseFailure as e:
+        return str(e)
+    except (Exception, _TimeLimit) as e:  # a bug in the check itself: report it, never crash
+        return f"the check itself failed ({type(e).__name__}: {_short(e)})"
+    return ""
+
+
+def run_cases(
+    name: str,
+    fn: Any,
+    cases: Sequence[Case],
+    verbose: bool = True,
+    time_limit: float = 10.0,
+) -> CheckResult:
+    """Run every case on `fn`, print the report (if verbose), record it, and return it.
+
+    Nothing the learner's function does (return anything, raise anything, loop forever for
+    longer than `time_limit` seconds per call) makes this raise.
+    """
+    result = CheckResult(name, 0, sum(c.points for c in cases))
+    if not callable(fn):
+        result.messages = [f"expected a function, got a {_type_name(fn)}: pass the function itself"]
+    else:
+        token = _time_limit_s.set(time_limit)
+        try:
+            outcomes = [(case, _run_case(case, fn)) for case in cases]
+        finally:
+            _time_limit_s.reset(token)
+        for case, failure in outcomes:
+            result.points += 0 if failure else case.points
+            result.messages.append(f"✗ {case.label}: {failure}" if failure else f"✓ {case.label}")
+        if cases and all(failure == NOT_IMPLEMENTED for _, failure in outcomes):
+            result.messages = [NOT_IMPLEMENTED]  # a stub: one line, not one per case
+    if verbose:
+        print(result.report(), flush=True)
+    _record(result)
+    return result

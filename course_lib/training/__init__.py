@@ -1,0 +1,25 @@
+"""Training: one-epoch loops, the `fit` driver with its `TrainConfig`, `History` and checkpoints.
+
+Follows pytorch/examples `mnist/main.py` (plain `train`/`evaluate` functions); plotting lives in
+`History.plot`, never inside a training step.
+"""
+
+from .checkpoint import load_checkpoint, read_checkpoint, save_checkpoint
+from .fit import TrainConfig, build_optimizer, build_scheduler, fit
+from .history import EpochRecord, History
+from .loop import autocast_dtype, evaluate, train_one_epoch
+
+__all__ = [
+    "EpochRecord",
+    "History",
+    "TrainConfig",
+    "autocast_dtype",
+    "build_optimizer",
+    "build_scheduler",
+    "evaluate",
+    "fit",
+    "load_checkpoint",
+    "read_checkpoint",
+    "save_checkpoint",
+    "train_one_epoch",
+]
