@@ -22,6 +22,7 @@ __all__ = [
     "FieldStep",
     "Layer",
     "as_layers",
+    "field_mask",
     "input_gradient",
     "layers_from_module",
     "path_count_network",
@@ -108,6 +109,18 @@ def unit_field(
                          f"0..{n - 1}, got {index}")
     first, last = receptive_field(layers)[-1].span(index)
     return max(first, 0), min(last, input_size - 1)
+
+
+def field_mask(
+    layers: Iterable[Layer | tuple[int, ...]], unit: tuple[int, int], input_size: int
+) -> np.ndarray:
+    """(input_size, input_size) bool array, True on the input pixels in the receptive field of
+    output unit (i, j) of the chain (square input; the field clipped to the input)."""
+    layers = as_layers(layers)
+    (r0, r1), (c0, c1) = (unit_field(layers, u, input_size) for u in unit)
+    mask = np.zeros((input_size, input_size), dtype=bool)
+    mask[r0 : r1 + 1, c0 : c1 + 1] = True
+    return mask
 
 
 # VGG-16's convolutional part (Simonyan & Zisserman, 2015, table 1, configuration D): numbers

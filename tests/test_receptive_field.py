@@ -16,6 +16,7 @@ from course_lib.receptive_field import (
     FieldStep,
     Layer,
     as_layers,
+    field_mask,
     input_gradient,
     layers_from_module,
     path_count_network,
@@ -118,6 +119,7 @@ def test_gradient_is_non_zero_exactly_inside_the_computed_field(name):
         inside = np.zeros((size, size), dtype=bool)
         inside[r0 : r1 + 1, c0 : c1 + 1] = True
         np.testing.assert_array_equal(grad > 0, inside, err_msg=f"{name}, unit {(i, j)}")
+        np.testing.assert_array_equal(field_mask(stack, (i, j), size), inside)
 
 
 def test_paths_concentrate_in_the_middle():

@@ -156,8 +156,9 @@ def conv_output_size(
         raise ValueError(
             f"({n} − {span} + 2·{padding})/{stride} + 1 = {(padded - span) / stride + 1:.4g} is "
             f"not an integer: with stride {stride} the windows do not tile the input (the last "
-            f"{left_over} position(s) are never reached by a full window). PyTorch floors to "
-            f"{steps + 1}; ceil mode gives {steps + 2}; or change the padding or the stride"
+            f"{left_over} input position{'s are' if left_over > 1 else ' is'} never read). PyTorch "
+            f"floors to {steps + 1}; ceil mode gives {steps + 2}; or change the padding or the "
+            "stride"
         )
     return steps + 1 + (1 if left_over and rounding == "ceil" else 0)
 
