@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from grading_contract import assert_check_contract, assert_notebook_contract, failures, run
 
 from course_lib.authoring.notebooks import ROOT
-from course_lib.grading import EXERCISE_SETS, find_check, grade_notebook, run_check
-from course_lib.grading.core import NOT_IMPLEMENTED
+from course_lib.grading import EXERCISE_SETS
 from course_lib.grading.pooling import POOLING_X, torch_pool2d
 
 SET = "pooling"
@@ -61,18 +61,10 @@ CORRECT = {"max_pool2d": max_pool2d, "avg_pool2d": avg_pool2d,
            "global_avg_pool2d": global_avg_pool2d,
            "stochastic_pool_inference": stochastic_pool_inference}
 NAMES = [c.name for c in EXERCISE_SETS[SET]]
+ODD_RETURNS = [None, "text", 3, np.zeros(()), np.full((1, 1, 2, 2), np.nan), [[1.0]]]
 
 
-def stub(*args, **kwargs):
-    raise NotImplementedError("Your code here")
 
-
-def failures(result):
-    return "\n".join(m for m in result.messages if not m.startswith("✓"))
-
-
-def run(name, fn):
-    return run_check(name, fn, verbose=False)
 
 
 def test_the_set_has_the_four_exercises():
@@ -89,24 +81,8 @@ def test_references_give_the_curriculum_numbers():
 
 
 @pytest.mark.parametrize("name", NAMES)
-def test_correct_code_earns_full_points(name):
-    result = run(name, CORRECT[name])
-    assert result.points == result.max_points == find_check(name, SET).max_points > 0, (
-        result.messages)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_a_stub_earns_nothing_with_one_message(name):
-    result = run(name, stub)
-    assert result.points == 0 and result.messages == [NOT_IMPLEMENTED]
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_odd_returns_never_make_a_check_raise(name):
-    cases = len(run(name, CORRECT[name]).messages)
-    for odd in [None, "text", 3, np.zeros(()), np.full((1, 1, 2, 2), np.nan), [[1.0]]]:
-        result = run(name, lambda *a, _odd=odd, **kw: _odd)
-        assert result.points < result.max_points and len(result.messages) == cases
+def test_full_marks_for_correct_code_none_for_stubs_and_no_exception(name):
+    assert_check_contract(SET, name, CORRECT[name], ODD_RETURNS)
 
 
 # ------------------------------------------------------------------------- typical mistakes
@@ -168,9 +144,4 @@ def test_stochastic_inference_mistakes():
 
 
 def test_solution_notebook_scores_full_marks_and_student_copy_zero():
-    total = sum(c.max_points for c in EXERCISE_SETS[SET])
-    solved = grade_notebook(SOURCE)
-    assert solved.points == solved.max_points == total and solved.errors == []
-    untouched = grade_notebook(STUDENT)
-    assert (untouched.points, untouched.max_points) == (0, total) and untouched.errors == []
-    assert all(r.messages == [NOT_IMPLEMENTED] for r in untouched.results)
+    assert_notebook_contract(SET, SOURCE, STUDENT)
