@@ -15,7 +15,9 @@ from .convolution import (
     render_filter_response,
 )
 from .frames import StaticSlider, explorer_html, figure_to_png, static_slider
+from .svm import render_svm_boundary, svm_explorer, svm_explorer_static
 from .widgets import Explorer, interactive_explorer
+from .xor_mlp import render_xor_training, xor_explorer, xor_explorer_static
 
 __all__ = [
     "EXPLORER_KERNELS",
@@ -32,5 +34,11 @@ __all__ = [
     "parse_kernel",
     "render_conv_step",
     "render_filter_response",
+    "render_svm_boundary",
+    "render_xor_training",
     "static_slider",
+    "svm_explorer",
+    "svm_explorer_static",
+    "xor_explorer",
+    "xor_explorer_static",
 ]

@@ -1,7 +1,8 @@
 """Exercise checks and the notebook grader.
 
 Notebooks call `check("conv2d", conv2d)`; `course-grade NOTEBOOK` runs a whole notebook and prints
-its score. Checks live in modules named for their concept (convolution, conv_arithmetic).
+its score. Checks live in modules named for their concept (convolution, conv_arithmetic, features,
+multiclass, perceptron, mlp).
 """
 
 from .conv_arithmetic import check_conv_params, check_output_size
@@ -16,7 +17,11 @@ from .core import (
     expect_int,
     run_cases,
 )
+from .features import check_bow_histogram, check_gradient_histogram, check_lbp_codes
+from .mlp import check_mlp_backward, check_mlp_forward
+from .multiclass import check_n_binary_svms
 from .notebook import DID_NOT_RUN, GradingError, Report, grade_notebook
+from .perceptron import check_gate_weights, check_perceptron_step
 from .registry import EXERCISE_SETS, Check, check, find_check, run_check
 
 __all__ = [
@@ -31,10 +36,18 @@ __all__ = [
     "Report",
     "call",
     "check",
+    "check_bow_histogram",
     "check_conv2d",
     "check_conv_params",
     "check_correlate2d",
+    "check_gate_weights",
+    "check_gradient_histogram",
+    "check_lbp_codes",
+    "check_mlp_backward",
+    "check_mlp_forward",
+    "check_n_binary_svms",
     "check_output_size",
+    "check_perceptron_step",
     "check_sobel_magnitude",
     "expect_array",
     "expect_int",
