@@ -4,17 +4,13 @@ never an exception; and the exercise notebook grades full for its solutions and 
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
 import pytest
+from exercise_contract import contract_tests, failure_messages
 from sklearn.multiclass import OneVsOneClassifier, OneVsRestClassifier
 from sklearn.svm import LinearSVC
 
 from course_lib.authoring.notebooks import ROOT
-from course_lib.grading import EXERCISE_SETS, grade_notebook, run_check
-from course_lib.grading.cli import main as course_grade
-from course_lib.grading.core import NOT_IMPLEMENTED
 from course_lib.svm import n_binary_classifiers
 
 SET = "classic_vision"
@@ -24,12 +20,17 @@ STUDENT = ROOT / "exercises" / "01_classic_vision.ipynb"
 # ------------------------------------------------------ reference answers, written independently
 
 
-def gradient_histogram(patch, n_bins=9):
+def centred_gradients(patch):
     p = np.asarray(patch, dtype=float)
     gx = np.zeros_like(p)
     gy = np.zeros_like(p)
     gx[:, 1:-1] = p[:, 2:] - p[:, :-2]
     gy[1:-1] = p[2:] - p[:-2]
+    return gx, gy
+
+
+def gradient_histogram(patch, n_bins=9):
+    gx, gy = centred_gradients(patch)
     hist = np.zeros(n_bins)
     for m, a in zip(np.hypot(gx, gy).ravel(), np.degrees(np.arctan2(gy, gx)).ravel(), strict=True):
         hist[int((a % 180) // (180 / n_bins)) % n_bins] += m
@@ -59,42 +60,16 @@ def n_binary_svms(n_classes, scheme):
 
 CORRECT = {"gradient_histogram": gradient_histogram, "lbp_codes": lbp_codes,
            "bow_histogram": bow_histogram, "n_binary_svms": n_binary_svms}
-NAMES = [c.name for c in EXERCISE_SETS[SET]]
-
-
-def run(name, fn):
-    return run_check(name, fn, SET, verbose=False)
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError("Your code here")
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_correct_code_gets_full_marks(name):
-    result = run(name, CORRECT[name])
-    assert result.passed, result.report()
-    assert result.max_points == next(c.max_points for c in EXERCISE_SETS[SET] if c.name == name)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_stub_gets_zero_with_one_line(name):
-    result = run(name, stub)
-    assert result.points == 0 and result.messages == [NOT_IMPLEMENTED]
-
-
-@pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("bad", [lambda *a, **k: None, lambda *a, **k: 1 / 0,
-                                 lambda *a, **k: "text", 42])
-def test_checks_never_raise(name, bad):
-    result = run(name, bad)
-    assert result.points == 0 and result.messages
+(
+    test_correct_code_gets_full_marks,
+    test_stub_gets_zero_with_one_line,
+    test_checks_never_raise,
+    test_notebook_grades_full_when_solved_and_zero_as_stubs,
+) = contract_tests(SET, CORRECT, SOURCE, STUDENT)
 
 
 def _messages(name, fn):
-    result = run(name, fn)
-    assert not result.passed
-    return " ".join(result.messages)
+    return failure_messages(SET, name, fn)
 
 
 def test_gradient_histogram_mistakes_are_named():
@@ -102,19 +77,13 @@ def test_gradient_histogram_mistakes_are_named():
         return gradient_histogram(np.flipud(np.asarray(patch, float)), n_bins)
 
     def counts(patch, n_bins=9):
-        p = np.asarray(patch, float)
-        gx, gy = np.zeros_like(p), np.zeros_like(p)
-        gx[:, 1:-1] = p[:, 2:] - p[:, :-2]
-        gy[1:-1] = p[2:] - p[:-2]
+        gx, gy = centred_gradients(patch)
         a = np.degrees(np.arctan2(gy, gx)) % 180
         keep = np.hypot(gx, gy) > 0
         return np.bincount((a[keep] // (180 / n_bins)).astype(int), minlength=n_bins)
 
     def signed(patch, n_bins=9):
-        p = np.asarray(patch, float)
-        gx, gy = np.zeros_like(p), np.zeros_like(p)
-        gx[:, 1:-1] = p[:, 2:] - p[:, :-2]
-        gy[1:-1] = p[2:] - p[:-2]
+        gx, gy = centred_gradients(patch)
         a = np.degrees(np.arctan2(gy, gx)) % 360
         return np.bincount((a // (360 / n_bins)).astype(int).ravel() % n_bins,
                            weights=np.hypot(gx, gy).ravel(), minlength=n_bins)
@@ -194,13 +163,3 @@ def test_binary_svm_counts_match_scikit_learn(k):
     ovo = OneVsOneClassifier(LinearSVC()).fit(x, y)
     assert len(ovr.estimators_) == n_binary_classifiers(k, "ovr") == k
     assert len(ovo.estimators_) == n_binary_classifiers(k, "ovo") == k * (k - 1) // 2
-
-
-def test_solution_notebook_gets_full_marks_and_stubs_get_zero(capsys):
-    report = grade_notebook(SOURCE)
-    assert report.points == report.max_points == sum(c.max_points for c in EXERCISE_SETS[SET])
-    assert report.errors == []
-    assert course_grade(["--json", str(STUDENT)]) == 0
-    [student] = json.loads(capsys.readouterr().out)
-    assert student["points"] == 0 and student["errors"] == []
-    assert [r["name"] for r in student["results"]] == NAMES

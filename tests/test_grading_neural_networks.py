@@ -4,15 +4,11 @@ mistakes, never an exception; the exercise notebook grades full for its solution
 
 from __future__ import annotations
 
-import json
-
 import numpy as np
-import pytest
+from exercise_contract import contract_tests, failure_messages
 
 from course_lib.authoring.notebooks import ROOT
-from course_lib.grading import EXERCISE_SETS, grade_notebook, run_check
-from course_lib.grading.cli import main as course_grade
-from course_lib.grading.core import NOT_IMPLEMENTED
+from course_lib.grading import run_check
 
 SET = "neural_networks"
 SOURCE = ROOT / "exercises" / "source" / "02_neural_networks.ipynb"
@@ -48,41 +44,20 @@ def mlp_backward(x, y, W1, b1, W2, b2):
 
 CORRECT = {"gate_weights": gate_weights, "perceptron_step": perceptron_step,
            "mlp_forward": mlp_forward, "mlp_backward": mlp_backward}
-NAMES = [c.name for c in EXERCISE_SETS[SET]]
+(
+    test_correct_code_gets_full_marks,
+    test_stub_gets_zero_with_one_line,
+    test_checks_never_raise,
+    test_notebook_grades_full_when_solved_and_zero_as_stubs,
+) = contract_tests(SET, CORRECT, SOURCE, STUDENT)
 
 
 def run(name, fn):
     return run_check(name, fn, SET, verbose=False)
 
 
-def stub(*args, **kwargs):
-    raise NotImplementedError("Your code here")
-
-
 def _messages(name, fn):
-    result = run(name, fn)
-    assert not result.passed
-    return " ".join(result.messages)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_correct_code_gets_full_marks(name):
-    result = run(name, CORRECT[name])
-    assert result.passed, result.report()
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_stub_gets_zero_with_one_line(name):
-    result = run(name, stub)
-    assert result.points == 0 and result.messages == [NOT_IMPLEMENTED]
-
-
-@pytest.mark.parametrize("name", NAMES)
-@pytest.mark.parametrize("bad", [lambda *a, **k: None, lambda *a, **k: 1 / 0,
-                                 lambda *a, **k: "text", 42])
-def test_checks_never_raise(name, bad):
-    result = run(name, bad)
-    assert result.points == 0 and result.messages
+    return failure_messages(SET, name, fn)
 
 
 def test_gate_mistakes_are_named():
@@ -144,13 +119,3 @@ def test_mlp_backward_mistakes_are_named():
     assert "keys" in _messages("mlp_backward", lambda *a: {"W1": 0})
     as_tuple = lambda *a: tuple(mlp_backward(*a).values())  # noqa: E731
     assert run("mlp_backward", as_tuple).passed  # a tuple in the documented order is accepted
-
-
-def test_solution_notebook_gets_full_marks_and_stubs_get_zero(capsys):
-    report = grade_notebook(SOURCE)
-    assert report.points == report.max_points == sum(c.max_points for c in EXERCISE_SETS[SET])
-    assert report.errors == []
-    assert course_grade(["--json", str(STUDENT)]) == 0
-    [student] = json.loads(capsys.readouterr().out)
-    assert student["points"] == 0 and student["errors"] == []
-    assert [r["name"] for r in student["results"]] == NAMES
