@@ -28,10 +28,10 @@ def test_deeper_and_wider():
 
 def test_mlp_fits_a_small_batch_through_the_trainer():
     torch.manual_seed(0)
-    x = torch.randn(64, 1, 8, 8)
-    y = torch.randint(0, 4, (64,))
+    x = torch.randn(32, 1, 8, 8)
+    y = torch.randint(0, 4, (32,))
     model = MLP(64, (64,), 4)
     history = fit(model, [(x, y)], [(x, y)],
-                  TrainConfig(epochs=60, optimizer="adamw", lr=1e-2, weight_decay=0.0,
+                  TrainConfig(epochs=25, optimizer="adamw", lr=2e-2, weight_decay=0.0,
                               schedule="constant"), device="cpu", progress=False)
     assert history[-1].test_acc == 1.0
