@@ -28,7 +28,9 @@ from .receptive_field import (
     receptive_field_static,
     render_receptive_field,
 )
+from .svm import render_svm_boundary, svm_explorer, svm_explorer_static
 from .widgets import Explorer, interactive_explorer
+from .xor_mlp import render_xor_training, xor_explorer, xor_explorer_static
 
 __all__ = [
     "EXPLORER_KERNELS",
@@ -57,5 +59,11 @@ __all__ = [
     "render_output_size",
     "render_pooling",
     "render_receptive_field",
+    "render_svm_boundary",
+    "render_xor_training",
     "static_slider",
+    "svm_explorer",
+    "svm_explorer_static",
+    "xor_explorer",
+    "xor_explorer_static",
 ]

@@ -2,7 +2,7 @@
 
 Notebooks call `check("conv2d", conv2d)`; `course-grade NOTEBOOK` runs a whole notebook and prints
 its score. Checks live in modules named for their concept (convolution, conv_arithmetic,
-receptive_field, pooling).
+receptive_field, pooling, features, multiclass, perceptron, mlp).
 """
 
 from .conv_arithmetic import (
@@ -22,7 +22,11 @@ from .core import (
     expect_int,
     run_cases,
 )
+from .features import check_bow_histogram, check_gradient_histogram, check_lbp_codes
+from .mlp import check_mlp_backward, check_mlp_forward
+from .multiclass import check_n_binary_svms
 from .notebook import DID_NOT_RUN, GradingError, Report, grade_notebook
+from .perceptron import check_gate_weights, check_perceptron_step
 from .pooling import (
     check_avg_pool2d,
     check_global_avg_pool2d,
@@ -54,6 +58,14 @@ __all__ = [
     "check_output_size_strict",
     "check_receptive_field",
     "check_same_padding",
+    "check_bow_histogram",
+    "check_gate_weights",
+    "check_gradient_histogram",
+    "check_lbp_codes",
+    "check_mlp_backward",
+    "check_mlp_forward",
+    "check_n_binary_svms",
+    "check_perceptron_step",
     "check_sobel_magnitude",
     "check_stochastic_pool_inference",
     "expect_array",

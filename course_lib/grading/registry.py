@@ -18,6 +18,10 @@ from .conv_arithmetic import (
 )
 from .convolution import check_conv2d, check_correlate2d, check_sobel_magnitude
 from .core import CheckResult
+from .features import check_bow_histogram, check_gradient_histogram, check_lbp_codes
+from .mlp import check_mlp_backward, check_mlp_forward
+from .multiclass import check_n_binary_svms
+from .perceptron import check_gate_weights, check_perceptron_step
 from .pooling import (
     check_avg_pool2d,
     check_global_avg_pool2d,
@@ -37,6 +41,18 @@ class Check:
 
 
 EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
+    "classic_vision": (
+        Check("gradient_histogram", check_gradient_histogram, 4),
+        Check("lbp_codes", check_lbp_codes, 3),
+        Check("bow_histogram", check_bow_histogram, 3),
+        Check("n_binary_svms", check_n_binary_svms, 3),
+    ),
+    "neural_networks": (
+        Check("gate_weights", check_gate_weights, 4),
+        Check("perceptron_step", check_perceptron_step, 4),
+        Check("mlp_forward", check_mlp_forward, 3),
+        Check("mlp_backward", check_mlp_backward, 4),
+    ),
     "convolution": (
         Check("correlate2d", check_correlate2d, 3),
         Check("conv2d", check_conv2d, 5),
