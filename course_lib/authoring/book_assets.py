@@ -48,6 +48,9 @@ class Package:
     name: str  # folder under _static/offline/
     keep: Callable[[str], bool]  # path inside the package (without "package/") -> extract it?
     entry: str  # the file pages load, relative to the folder
+    # A second folder under offline/ that gets the kept dist/ files other than `entry` too: some
+    # widget views resolve their fonts against the RequireJS root "@jupyter-widgets" itself.
+    also_in: str = ""
 
     @property
     def label(self) -> str:
@@ -91,6 +94,7 @@ PACKAGES: tuple[Package, ...] = (
         # The folder mirrors the npm scope: the bundle finds its fonts through RequireJS module
         # paths "@jupyter-widgets/<package>", mapped here by _ext/static/offline-widgets.js.
         "jupyter-widgets/html-manager", _html_manager_files, "dist/embed-amd.js",
+        also_in="jupyter-widgets",
     ),
 )
 
@@ -101,7 +105,8 @@ def served_path(package: Package) -> str:
 
 
 def _manifest(packages: tuple[Package, ...]) -> dict[str, str]:
-    return {p.name: f"{p.label} {p.integrity}" for p in packages}
+    return {p.name: f"{p.label} {p.integrity}" + (f" +{p.also_in}" if p.also_in else "")
+            for p in packages}
 
 
 def missing(vendor_dir: Path = VENDOR_DIR, packages: tuple[Package, ...] = PACKAGES) -> list[str]:
@@ -158,8 +163,14 @@ def _extract(package: Package, tarball: Path, dest: Path) -> int:
             target.parent.mkdir(parents=True, exist_ok=True)
             source = tar.extractfile(member)
             assert source is not None  # a regular file
-            target.write_bytes(source.read())
+            data = source.read()
+            target.write_bytes(data)
             count += 1
+            if package.also_in and rel.startswith("dist/") and rel != package.entry:
+                offline = dest.parents[len(Path(package.name).parts) - 1]  # .../offline
+                extra = offline / package.also_in / rel.rsplit("/", 1)[-1]
+                extra.parent.mkdir(parents=True, exist_ok=True)
+                extra.write_bytes(data)
     if not (dest / package.entry).is_file():
         raise RuntimeError(f"{package.label} has no {package.entry}")
     return count
