@@ -3,6 +3,11 @@
 book (`frames.py`: pre-rendered frames stepped by a self-contained JavaScript slider).
 """
 
+from .activations import (
+    activations_explorer,
+    activations_explorer_static,
+    render_layer_activations,
+)
 from .convolution import (
     EXPLORER_KERNELS,
     WORKED_EXAMPLE_IMAGE,
@@ -15,6 +20,7 @@ from .convolution import (
     render_filter_response,
 )
 from .frames import StaticSlider, explorer_html, figure_to_png, static_slider
+from .gradcam import grad_cam_explorer, grad_cam_explorer_static, render_grad_cam
 from .widgets import Explorer, interactive_explorer
 
 __all__ = [
@@ -23,13 +29,19 @@ __all__ = [
     "WORKED_EXAMPLE_KERNEL",
     "Explorer",
     "StaticSlider",
+    "activations_explorer",
+    "activations_explorer_static",
     "conv_explorer",
     "conv_explorer_static",
     "explorer_html",
     "figure_to_png",
     "filter_response_static",
+    "grad_cam_explorer",
+    "grad_cam_explorer_static",
     "interactive_explorer",
     "parse_kernel",
+    "render_grad_cam",
+    "render_layer_activations",
     "render_conv_step",
     "render_filter_response",
     "static_slider",
