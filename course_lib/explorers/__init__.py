@@ -21,6 +21,12 @@ from .convolution import (
 )
 from .frames import StaticSlider, explorer_html, figure_to_png, static_slider
 from .gradcam import grad_cam_explorer, grad_cam_explorer_static, render_grad_cam
+from .layer_trace import (
+    layer_trace_explorer,
+    layer_trace_static,
+    render_layer_trace,
+    stack_layers,
+)
 from .widgets import Explorer, interactive_explorer
 
 __all__ = [
@@ -39,10 +45,14 @@ __all__ = [
     "grad_cam_explorer",
     "grad_cam_explorer_static",
     "interactive_explorer",
+    "layer_trace_explorer",
+    "layer_trace_static",
     "parse_kernel",
     "render_grad_cam",
     "render_layer_activations",
+    "render_layer_trace",
     "render_conv_step",
     "render_filter_response",
+    "stack_layers",
     "static_slider",
 ]

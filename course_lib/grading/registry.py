@@ -13,6 +13,7 @@ from typing import Any
 from .conv_arithmetic import check_conv_params, check_output_size
 from .convolution import check_conv2d, check_correlate2d, check_sobel_magnitude
 from .core import CheckResult
+from .visualizing import check_collect_activations, check_grad_cam_from, check_mass_in_box
 
 __all__ = ["EXERCISE_SETS", "Check", "check", "find_check", "run_check"]
 
@@ -31,6 +32,11 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("sobel_magnitude", check_sobel_magnitude, 3),
         Check("conv_params", check_conv_params, 3),
         Check("output_size", check_output_size, 2),
+    ),
+    "visualizing": (
+        Check("grad_cam_from", check_grad_cam_from, 3),
+        Check("mass_in_box", check_mass_in_box, 3),
+        Check("collect_activations", check_collect_activations, 3),
     ),
 }
 
