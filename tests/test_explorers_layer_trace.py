@@ -27,9 +27,9 @@ def test_render_writes_sizes_formulas_and_receptive_fields():
     fig = render_layer_trace(32, 3, 1, "same", blocks=2, pooling=True)
     texts = dict(_texts(fig))
     labels = [t for t in texts if "×" in t and "RF" in t]
-    assert [line.split("\n")[1] for line in labels] == ["32×32×16", "16×16×16", "16×16×32",
+    assert [line.split("\n")[2] for line in labels] == ["32×32×16", "16×16×16", "16×16×32",
                                                         "8×8×32"]
-    assert "RF 3, params 448" in labels[0] and "RF 8, params 4,640" in labels[2]
+    assert "RF 3, 448 params" in labels[0] and "RF 8, 4,640 params" in labels[2]
     assert "(32 − 3 + 2·1)/1 + 1\n= 32" in texts
     assert all(color == "black" for text, color in _texts(fig) if text.startswith("("))
 

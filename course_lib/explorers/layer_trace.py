@@ -49,19 +49,21 @@ def render_layer_trace(input_size: int = 32, kernel_size: int = 3, stride: int =
     PyTorch rounds down) and the receptive field; a layer that does not fit ends the stack."""
     layers = stack_layers(blocks, kernel_size, stride, padding, pooling)
     rows, failure = _trace_until_it_fails(input_size, in_channels, layers)
-    fig = Figure(figsize=(12, 4.2))
-    ax = fig.add_axes((0.01, 0.02, 0.98, 0.8))
+    fig = Figure(figsize=(12, 3.4))
+    ax = fig.add_axes((0.01, 0.01, 0.98, 0.86))
     ax.set_axis_off()
     slots = len(layers) + 1
     scale = 0.8 / max(input_size, 1)  # the input square fills 80% of a slot
-    stages = [(f"input\n{input_size}×{input_size}×{in_channels}", input_size, "", True)]
+    stages = [(f"input\n\n{input_size}×{input_size}×{in_channels}", input_size, "", True)]
     size = input_size
     for row in rows:
         L = row.layer
         formula = (f"({size} − {L.kernel_size} + 2·{L.padding})/{L.stride} + 1"
                    f"\n= {(size - L.kernel_size + 2 * L.padding) / L.stride + 1:.4g}")
-        label = (f"{L.describe()}\n{row.size}×{row.size}×{row.channels}\n"
-                 f"RF {row.receptive_field}, params {row.params:,}")
+        kind = f"{L.kind} {L.kernel_size}×{L.kernel_size}" + (
+            f" ×{L.out_channels}" if L.kind == "conv" else "")
+        label = (f"{kind}\nS={L.stride}, P={L.padding}\n{row.size}×{row.size}×{row.channels}\n"
+                 f"RF {row.receptive_field}, {row.params:,} params")
         stages.append((label, row.size, formula, row.exact))
         size = row.size
     for k, (label, side, formula, exact) in enumerate(stages):
@@ -69,15 +71,18 @@ def render_layer_trace(input_size: int = 32, kernel_size: int = 3, stride: int =
         x0, y0 = k + (1 - s) / 2, 1.0 - s / 2
         ax.add_patch(Rectangle((x0, y0), s, s, facecolor="tab:blue" if k else "0.6",
                                alpha=0.35, edgecolor="black"))
-        ax.text(k + 0.5, 0.05, label, ha="center", va="top", fontsize=8.5)
+        ax.text(k + 0.5, 0.55, label, ha="center", va="top", fontsize=8.5)
         if formula:
-            ax.text(k + 0.5, 1.55, formula, ha="center", va="bottom", fontsize=8.5,
+            ax.text(k + 0.5, 1.45, formula, ha="center", va="bottom", fontsize=8.5,
                     color="black" if exact else "tab:red")
     if failure:
         ax.text(len(stages) + 0.5, 1.0, "does not fit:\nthe map is\nsmaller than\nthe window",
                 ha="center", va="center", fontsize=9, color="tab:red")
-    ax.set_xlim(0, slots)
-    ax.set_ylim(-0.75, 2.0)
+    # A fixed scale (at least the 7 slots of three pooled blocks): squares stay square, and the
+    # frames of a slider can be compared by eye.
+    ax.set_xlim(0, max(slots, 7))
+    ax.set_ylim(0.1, 1.75)
+    ax.set_aspect("equal", adjustable="box")
     pad_text = f"'same' (P = {(kernel_size - 1) // 2})" if padding == "same" else f"P = {padding}"
     fig.suptitle(f"{blocks} block(s) of conv {kernel_size}×{kernel_size}, S = {stride}, "
                  f"{pad_text}" + (" → max pool 2×2" if pooling else "") +
