@@ -1,5 +1,6 @@
 """The chapter-13 checks: solutions earn full marks, stubs nothing, typical mistakes get a message
-naming them, checks never raise; their references agree with torch's own layers."""
+naming them, checks never raise; their references agree with torch's own layers and with
+`complexity.summary`."""
 
 from __future__ import annotations
 
@@ -11,15 +12,16 @@ import torch
 from torch import nn
 
 from course_lib.authoring.exercises import STUB
+from course_lib.complexity import summary
 from course_lib.grading import EXERCISE_SETS
 from course_lib.grading.core import NOT_IMPLEMENTED
 from course_lib.grading.layer_stacks import (
     KERAS_MNIST,
     STRIDED,
     VGG_STYLE,
-    check_count_params,
-    check_receptive_field,
-    check_trace_shapes,
+    check_stack_mult_adds,
+    check_stack_params,
+    check_stack_shapes,
 )
 
 
@@ -41,11 +43,13 @@ def trace(shape, layers, rounding=lambda a, b: a // b):
     return out
 
 
-def rf(kernel_sizes, strides):
-    r, j = 1, 1
-    for k, s in zip(kernel_sizes, strides, strict=True):
-        r, j = r + (k - 1) * j, j * s
-    return r
+def mult_adds(shape, layers, size_of=lambda before, after: after, bias=0):
+    total, c_in, size = 0, shape[0], shape[1]
+    for spec, (c, h, _) in zip(layers, trace(shape, layers), strict=True):
+        if spec[0] == "conv":
+            total += c * size_of(size, h) ** 2 * (spec[2] ** 2 * c_in + bias)
+        c_in, size = c, h
+    return total
 
 
 def params(in_channels, layers):
@@ -80,18 +84,19 @@ def test_the_networks_of_the_checks_agree_with_torch(shape, layers):
         shapes.append(tuple(x.shape[1:]))
     assert trace(shape, layers) == shapes
     assert params(shape[0], layers) == sum(p.numel() for p in net.parameters())
+    assert mult_adds(shape, layers) == summary(net, shape).total_mult_adds
 
 
-@pytest.mark.parametrize(("check", "solution"), [(check_trace_shapes, trace),
-                                                 (check_receptive_field, rf),
-                                                 (check_count_params, params)])
+@pytest.mark.parametrize(("check", "solution"), [(check_stack_shapes, trace),
+                                                 (check_stack_params, params),
+                                                 (check_stack_mult_adds, mult_adds)])
 def test_solutions_earn_full_marks_and_stubs_nothing(check, solution):
     result = check(solution, verbose=False)
     assert result.passed and result.points == 3, result.messages
     stub = check(_stub, verbose=False)
     assert stub.points == 0 and stub.messages == [NOT_IMPLEMENTED]
     assert {c.name: c.max_points for c in EXERCISE_SETS["layer_stacks"]} == {
-        "trace_shapes": 3, "receptive_field": 3, "count_params": 3}
+        "stack_shapes": 3, "stack_params": 3, "stack_mult_adds": 3}
 
 
 def _no_channels_for_pool(shape, layers):
@@ -111,19 +116,20 @@ def _no_padding(shape, layers):
     (lambda shape, layers: trace(shape, layers)[:-1], "one per layer"),
     (lambda shape, layers: 5, "list of (C, H, W)"),
 ])
-def test_trace_shapes_mistakes_are_named(wrong, hint):
-    result = check_trace_shapes(wrong, verbose=False)
+def test_stack_shapes_mistakes_are_named(wrong, hint):
+    result = check_stack_shapes(wrong, verbose=False)
     assert result.points < 3 and hint in "\n".join(result.messages)
 
 
 @pytest.mark.parametrize(("wrong", "hint"), [
-    (lambda ks, ss: 1 + sum(k - 1 for k in ks), "strides are ignored"),
-    (lambda ks, ss: 1 + sum((k - 1) * math.prod(ss[: i + 1]) for i, k in enumerate(ks)),
-     "own stride"),
-    (lambda ks, ss: float(rf(ks, ss)), "use integer arithmetic"),
+    (lambda shape, layers: mult_adds(shape, layers, bias=1), "biases are not multiply-adds"),
+    (lambda shape, layers: mult_adds(shape, layers, size_of=lambda before, after: before),
+     "output's H × W"),
+    (lambda shape, layers: params(shape[0], layers)
+     - sum(s[1] for s in layers if s[0] == "conv"), "number of weights"),
 ])
-def test_receptive_field_mistakes_are_named(wrong, hint):
-    result = check_receptive_field(wrong, verbose=False)
+def test_mult_adds_mistakes_are_named(wrong, hint):
+    result = check_stack_mult_adds(wrong, verbose=False)
     assert result.points < 3 and hint in "\n".join(result.messages)
 
 
@@ -133,8 +139,8 @@ def test_receptive_field_mistakes_are_named(wrong, hint):
     (lambda c, layers: sum(s[1] * (s[2] ** 2 * c + 1) for s in layers if s[0] == "conv"),
      "C_in changes"),
 ])
-def test_count_params_mistakes_are_named(wrong, hint):
-    result = check_count_params(wrong, verbose=False)
+def test_stack_params_mistakes_are_named(wrong, hint):
+    result = check_stack_params(wrong, verbose=False)
     assert result.points < 3 and hint in "\n".join(result.messages)
 
 
@@ -142,7 +148,7 @@ def test_checks_never_raise():
     def explode(*args):
         raise RuntimeError("boom")
 
-    for check in (check_trace_shapes, check_receptive_field, check_count_params):
+    for check in (check_stack_shapes, check_stack_params, check_stack_mult_adds):
         for fn in (explode, "text", lambda *a: None, lambda *a: [object()]):
             result = check(fn, verbose=False)
             assert result.points == 0 and result.messages
@@ -158,3 +164,9 @@ def test_exercise_notebooks_are_generated_and_the_source_shows_full_marks(repo_r
         assert f"{c.name}: {c.max_points}/{c.max_points} points" in outputs
     code = "\n".join(c.source for c in student.cells if c.cell_type == "code")
     assert "SOLUTION" not in code and code.count(STUB) == 3
+
+
+def test_check_names_are_unique_across_exercise_sets():
+    # Notebooks call check(name, fn) without their set, and the first set with that name wins.
+    names = [c.name for checks in EXERCISE_SETS.values() for c in checks]
+    assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)

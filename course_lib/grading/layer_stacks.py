@@ -1,8 +1,9 @@
 """Checks for the chapter-13 exercises: following a stack of convolution and pooling layers, its
-output shapes, its receptive field and its parameter count.
+output shapes, its parameter count and its multiply-adds.
 
-References come from `layer_trace.trace_layers` (sizes floored as PyTorch does; receptive field
-r ← r + (k − 1)·j, j ← j·s), which the tests check against torch itself.
+References come from `layer_trace.trace_layers` (sizes floored as PyTorch does); the tests check
+them against torch's layers and `complexity.summary`. Multiply-adds follow the convention of the
+VGG and ResNet papers: C_out · H_out · W_out · (k² · C_in), biases excluded.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import numpy as np
 from ..layer_trace import LayerSpec, conv, pool, trace_layers
 from .core import Case, CaseFailure, CheckResult, call, expect_int, run_cases
 
-__all__ = ["check_count_params", "check_receptive_field", "check_trace_shapes", "to_specs"]
+__all__ = ["check_stack_mult_adds", "check_stack_params", "check_stack_shapes", "to_specs"]
 
 # A layer in the exercises: ("conv", out_channels, kernel_size, stride, padding) or
 # ("pool", kernel_size, stride).
@@ -34,7 +35,7 @@ VGG_STYLE = [("conv", 32, 3, 1, 1), ("conv", 32, 3, 1, 1), ("pool", 2, 2),
 STRIDED = [("conv", 16, 7, 2, 3), ("pool", 3, 2), ("conv", 32, 3, 2, 1), ("conv", 8, 1, 1, 0)]
 
 
-# ------------------------------------------------------------------------------- trace_shapes
+# ------------------------------------------------------------------------------- stack_shapes
 
 
 def _shapes_case(label: str, shape: tuple[int, int, int], layers: list[Layer]) -> Case:
@@ -74,7 +75,7 @@ def _shapes_case(label: str, shape: tuple[int, int, int], layers: list[Layer]) -
     return Case(label, run)
 
 
-def check_trace_shapes(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+def check_stack_shapes(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(shape, layers)` → the (C, H, W) after each layer (3 points)."""
     cases = [
         _shapes_case("the Keras MNIST model on (1, 28, 28)", (1, 28, 28), KERAS_MNIST),
@@ -82,50 +83,10 @@ def check_trace_shapes(fn: Callable[..., Any], verbose: bool = True) -> CheckRes
         _shapes_case("strides, a 7×7 stem and a 1×1 convolution on (3, 64, 64)", (3, 64, 64),
                      STRIDED),
     ]
-    return run_cases("trace_shapes", fn, cases, verbose=verbose)
+    return run_cases("stack_shapes", fn, cases, verbose=verbose)
 
 
-# ------------------------------------------------------------------------------ receptive_field
-
-
-def _rf_case(label: str, kernel_sizes: list[int], strides: list[int]) -> Case:
-    expected = trace_layers(10_000, 1, [conv(1, k, s) for k, s in zip(kernel_sizes, strides,
-                                                                     strict=True)])[-1]
-    no_strides = 1 + sum(k - 1 for k in kernel_sizes)
-    mistakes = [] if all(s == 1 for s in strides) else [
-        (no_strides, "the strides are ignored: each layer adds (k − 1) × the product of the "
-                     "strides *before* it")]
-    with_own = 1 + sum((k - 1) * _prod(strides[: i + 1]) for i, k in enumerate(kernel_sizes))
-    if with_own != expected.receptive_field:
-        mistakes.append((with_own, "a layer's own stride does not enlarge its window: use the "
-                                   "product of the strides of the layers before it"))
-
-    def run(fn: Callable[..., Any]) -> None:
-        expect_int(call(fn, list(kernel_sizes), list(strides)), expected.receptive_field,
-                   mistakes)
-
-    return Case(label, run)
-
-
-def _prod(values: Sequence[int]) -> int:
-    out = 1
-    for v in values:
-        out *= v
-    return out
-
-
-def check_receptive_field(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(kernel_sizes, strides)` → the receptive field of the last layer (3 points)."""
-    cases = [
-        _rf_case("three 3×3 layers, stride 1 (as one 7×7)", [3, 3, 3], [1, 1, 1]),
-        _rf_case("the Keras MNIST model: conv 3, pool 2/2, conv 3, pool 2/2, conv 3",
-                 [3, 2, 3, 2, 3], [1, 2, 1, 2, 1]),
-        _rf_case("a 7×7/2 stem, 3×3/2 pooling, then two 3×3 layers", [7, 3, 3, 3], [2, 2, 1, 1]),
-    ]
-    return run_cases("receptive_field", fn, cases, verbose=verbose)
-
-
-# --------------------------------------------------------------------------------- count_params
+# --------------------------------------------------------------------------------- stack_params
 
 
 def _params_case(label: str, in_channels: int, layers: list[Layer]) -> Case:
@@ -147,7 +108,7 @@ def _params_case(label: str, in_channels: int, layers: list[Layer]) -> Case:
     return Case(label, run)
 
 
-def check_count_params(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+def check_stack_params(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(in_channels, layers)` → the parameters of all the convolutions (3 points)."""
     cases = [
         _params_case("the Keras MNIST model's convolutions: 320 + 18,496 + 36,928", 1,
@@ -155,4 +116,37 @@ def check_count_params(fn: Callable[..., Any], verbose: bool = True) -> CheckRes
         _params_case("3×3 convolutions with padding 1 on RGB", 3, VGG_STYLE),
         _params_case("strides, a 7×7 stem and a 1×1 convolution on RGB", 3, STRIDED),
     ]
-    return run_cases("count_params", fn, cases, verbose=verbose)
+    return run_cases("stack_params", fn, cases, verbose=verbose)
+
+
+# ------------------------------------------------------------------------------ stack_mult_adds
+
+
+def _mult_adds_case(label: str, shape: tuple[int, int, int], layers: list[Layer]) -> Case:
+    rows = trace_layers(shape[1], shape[0], to_specs(layers))
+    expected = sum((r.params - r.channels) * r.size**2 for r in rows if r.layer.kind == "conv")
+    with_bias = sum(r.params * r.size**2 for r in rows if r.layer.kind == "conv")
+    sizes = [shape[1]] + [r.size for r in rows]
+    on_input = sum((r.params - r.channels) * sizes[k] ** 2 for k, r in enumerate(rows)
+                   if r.layer.kind == "conv")
+
+    def run(fn: Callable[..., Any]) -> None:
+        expect_int(call(fn, shape, list(layers)), expected, [
+            (with_bias, "biases are not multiply-adds: count C_out · H_out · W_out · k² · C_in"),
+            (on_input, "each filter runs once per *output* position: use the output's H × W"),
+            (sum(r.params - r.channels for r in rows if r.layer.kind == "conv"),
+             "that is the number of weights: each weight is used at every output position")])
+
+    return Case(label, run)
+
+
+def check_stack_mult_adds(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn(shape, layers)` → the multiply-adds of all the convolutions (3 points)."""
+    cases = [
+        _mult_adds_case("the Keras MNIST model on (1, 28, 28)", (1, 28, 28), KERAS_MNIST),
+        _mult_adds_case("3×3 convolutions with padding 1 on (3, 32, 32)", (3, 32, 32),
+                        VGG_STYLE),
+        _mult_adds_case("strides, a 7×7 stem and a 1×1 convolution on (3, 64, 64)", (3, 64, 64),
+                        STRIDED),
+    ]
+    return run_cases("stack_mult_adds", fn, cases, verbose=verbose)

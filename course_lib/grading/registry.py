@@ -13,7 +13,7 @@ from typing import Any
 from .conv_arithmetic import check_conv_params, check_output_size
 from .convolution import check_conv2d, check_correlate2d, check_sobel_magnitude
 from .core import CheckResult
-from .layer_stacks import check_count_params, check_receptive_field, check_trace_shapes
+from .layer_stacks import check_stack_mult_adds, check_stack_params, check_stack_shapes
 from .visualizing import check_collect_activations, check_grad_cam_from, check_mass_in_box
 
 __all__ = ["EXERCISE_SETS", "Check", "check", "find_check", "run_check"]
@@ -40,9 +40,9 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("collect_activations", check_collect_activations, 3),
     ),
     "layer_stacks": (
-        Check("trace_shapes", check_trace_shapes, 3),
-        Check("receptive_field", check_receptive_field, 3),
-        Check("count_params", check_count_params, 3),
+        Check("stack_shapes", check_stack_shapes, 3),
+        Check("stack_params", check_stack_params, 3),
+        Check("stack_mult_adds", check_stack_mult_adds, 3),
     ),
 }
 
