@@ -100,8 +100,13 @@ def image_grid(
     ncols: int = 8,
     cmap: str = "gray",
     size: float = 1.4,
+    vmin: float | None = None,
+    vmax: float | None = None,
 ) -> Figure:
-    """A grid of images (each (H, W), (H, W, 3) or (3, H, W)) with an optional label above each."""
+    """A grid of images (each (H, W), (H, W, 3) or (3, H, W)) with an optional label above each.
+
+    Grey images are scaled one by one to their own range unless `vmin`/`vmax` fix a common one.
+    """
     if labels is not None and len(labels) != len(images):
         raise ValueError(f"got {len(images)} images but {len(labels)} labels")
     n = len(images)
@@ -121,7 +126,8 @@ def image_grid(
             img = img.transpose(1, 2, 0)  # (C, H, W) -> (H, W, C)
         if img.ndim == 3 and img.shape[-1] == 1:
             img = img[..., 0]
-        ax.imshow(img, cmap=cmap if img.ndim == 2 else None, interpolation="nearest")
+        ax.imshow(img, cmap=cmap if img.ndim == 2 else None, interpolation="nearest",
+                  vmin=vmin, vmax=vmax)
         if labels is not None:
             ax.set_title(str(labels[k]), fontsize=9)
     return fig

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 import torch
 
-from course_lib.data import SHAPE_KINDS, draw_shape, make_shapes
+from course_lib.data import SHAPE_KINDS, draw_shape, make_placed_shapes, make_shapes
 
 # The 9x9 O of the classic "How do convolutional neural networks work?" example (1 = stroke).
 CLASSIC_O = """
@@ -103,3 +103,40 @@ def test_make_shapes():
     assert (data.images[:, 0][:, border] == 0).all()
     noisy = make_shapes(10, 16, seed=1, noise=0.1)
     assert len(noisy.images.unique()) > 2
+
+
+def test_make_placed_shapes_boxes_hold_exactly_the_shape():
+    kinds = ("o", "x", "square", "plus")
+    data, boxes = make_placed_shapes(40, canvas=32, shape_size=(8, 14), kinds=kinds, seed=3)
+    assert data.images.shape == (40, 1, 32, 32) and data.classes == kinds
+    assert boxes.shape == (40, 4) and boxes.dtype == np.int64
+    assert torch.bincount(data.labels).tolist() == [10] * 4
+    for img, (top, left, height, width) in zip(data.images[:, 0].numpy(), boxes, strict=True):
+        inside = img[top : top + height, left : left + width]
+        assert (img > 0).sum() == (inside > 0).sum() > 0  # every stroke pixel is in the box
+        # The box is tight: its first and last rows and columns each hold a stroke pixel.
+        assert inside[0].any() and inside[-1].any() and inside[:, 0].any() and inside[:, -1].any()
+        assert 8 <= max(height, width) <= 14
+    positions = {tuple(b[:2]) for b in boxes}
+    assert len(positions) > 30  # placed at random
+    again, again_boxes = make_placed_shapes(40, canvas=32, shape_size=(8, 14), kinds=kinds, seed=3)
+    assert torch.equal(again.images, data.images) and np.array_equal(again_boxes, boxes)
+
+
+def test_make_placed_shapes_distractors_stay_clear_of_the_box():
+    data, boxes = make_placed_shapes(30, canvas=32, kinds=("o", "x"), seed=0, distractors=2,
+                                     distractor_kinds=("hline", "vline"))
+    alone, alone_boxes = make_placed_shapes(30, canvas=32, kinds=("o", "x"), seed=0)
+    outside_pixels = 0
+    for img, (top, left, height, width) in zip(data.images[:, 0].numpy(), boxes, strict=True):
+        ring = np.zeros_like(img, dtype=bool)  # the box grown by one pixel
+        ring[max(top - 1, 0) : top + height + 1, max(left - 1, 0) : left + width + 1] = True
+        ring[top : top + height, left : left + width] = False
+        assert not (img[ring] > 0).any()
+        outside = img.copy()
+        outside[top : top + height, left : left + width] = 0
+        outside_pixels += int((outside > 0).sum())
+    assert outside_pixels > 30 * 2 * 5  # two strokes of at least 10 pixels, mostly kept
+    assert ((alone.images > 0).sum() < (data.images > 0).sum())
+    with pytest.raises(ValueError, match="shape_size"):
+        make_placed_shapes(2, canvas=8, shape_size=(6, 10))

@@ -78,6 +78,14 @@ def test_image_grid_layout_and_labels():
     assert len(fig.axes[5].images) == 0
 
 
+def test_image_grid_common_range():
+    images = [np.full((2, 2), 0.25), np.full((2, 2), 0.75)]
+    fig = image_grid(images, vmin=0, vmax=1)
+    assert [ax.images[0].get_clim() for ax in fig.axes] == [(0, 1), (0, 1)]
+    own = image_grid([np.array([[0.2, 0.4]])])
+    assert own.axes[0].images[0].get_clim() == pytest.approx((0.2, 0.4))
+
+
 def test_image_grid_checks_labels():
     with pytest.raises(ValueError, match="2 images but 1 labels"):
         image_grid([np.zeros((2, 2))] * 2, labels=["x"])

@@ -18,7 +18,7 @@ from .datasets import (
 )
 from .errors import DatasetCorruptError, DatasetError, DatasetNotFoundError
 from .idx import read_idx
-from .shapes import SHAPE_KINDS, draw_shape, make_shapes
+from .shapes import SHAPE_KINDS, draw_shape, make_placed_shapes, make_shapes
 from .sources import DATASETS, DatasetSpec, FileSpec, get_spec
 from .store import cache_root, clear_verified, data_root, downloads_allowed, fetch_url, locate
 
@@ -48,6 +48,7 @@ __all__ = [
     "load_fashion_mnist",
     "load_mnist",
     "locate",
+    "make_placed_shapes",
     "make_shapes",
     "read_batch",
     "read_batches",

@@ -2,6 +2,8 @@
 
 `draw_shape(size=9)` reproduces the 9x9 X and O of Brandon Rohrer's "How do convolutional neural
 networks work?" (background -1, stroke +1, a 1-pixel border). Strokes are bands around ideal curves.
+`make_placed_shapes` puts one shape at a random place on a larger canvas and returns its box, for
+checking where a model looks (Grad-CAM).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import torch
 
 from .datasets import ImageSet
 
-__all__ = ["SHAPE_KINDS", "draw_shape", "make_shapes"]
+__all__ = ["SHAPE_KINDS", "draw_shape", "make_placed_shapes", "make_shapes"]
 
 
 def _band(d: np.ndarray, thickness: float) -> np.ndarray:
@@ -122,3 +124,70 @@ def make_shapes(
         kinds,
         f"shapes/{'-'.join(kinds)}",
     )
+
+
+def make_placed_shapes(
+    n: int,
+    canvas: int = 32,
+    shape_size: tuple[int, int] = (10, 14),
+    kinds: Sequence[str] = ("o", "x", "square", "plus"),
+    seed: int = 0,
+    thickness: Sequence[int] = (1, 2),
+    distractors: int = 0,
+    distractor_kinds: Sequence[str] = ("hline", "vline", "diagonal", "antidiagonal"),
+    noise: float = 0.0,
+) -> tuple[ImageSet, np.ndarray]:
+    """`n` images (n, 1, canvas, canvas) uint8, each with one shape drawn at a random place, and
+    the shape's bounding boxes (n, 4) int64 as (top, left, height, width): the tight box of its
+    stroke pixels, so `image[top:top + height, left:left + width]` holds the whole shape.
+
+    Labels are balanced over `kinds` (label k is `kinds[k]`). Each shape is drawn by `draw_shape`
+    with a side drawn uniformly from `shape_size` (inclusive) and a thickness from `thickness`.
+    `distractors` extra strokes of `distractor_kinds`, as large as a shape and never touching its
+    box, go elsewhere: they carry no information about the class, so a model has to find the shape
+    among them. `noise` adds clipped Gaussian pixel noise (0-1 units) everywhere.
+    """
+    kinds, distractor_kinds = tuple(kinds), tuple(distractor_kinds)
+    lo, hi = shape_size
+    if n < 0 or not kinds or distractors < 0 or noise < 0:
+        raise ValueError("need n >= 0, at least one kind, distractors >= 0 and noise >= 0")
+    if not 3 <= lo <= hi <= canvas:
+        raise ValueError(f"shape_size must satisfy 3 <= min <= max <= canvas ({canvas}), "
+                         f"got {shape_size}")
+    rng = np.random.default_rng(seed)
+    labels = np.arange(n) % len(kinds)  # balanced, then shuffled
+    rng.shuffle(labels)
+    images = np.zeros((n, 1, canvas, canvas), dtype=np.uint8)
+    boxes = np.zeros((n, 4), dtype=np.int64)
+
+    def stroke(kind: str) -> np.ndarray:
+        size = int(rng.integers(lo, hi + 1))
+        return draw_shape(kind, size, int(rng.choice(thickness)), margin=0) > 0
+
+    for k, label in enumerate(labels):
+        shape = stroke(kinds[label])
+        size = len(shape)
+        top, left = (int(v) for v in rng.integers(0, canvas - size + 1, size=2))
+        img = np.zeros((canvas, canvas), dtype=bool)
+        img[top : top + size, left : left + size] = shape
+        rows, cols = np.nonzero(img)
+        r0, c0 = rows.min(), cols.min()
+        boxes[k] = (r0, c0, rows.max() - r0 + 1, cols.max() - c0 + 1)
+        # Keep distractors one pixel clear of the box, so it holds the shape's pixels only.
+        keep_out = np.zeros_like(img)
+        keep_out[max(r0 - 1, 0) : r0 + boxes[k, 2] + 1, max(c0 - 1, 0) : c0 + boxes[k, 3] + 1] = 1
+        for _ in range(distractors):
+            for _attempt in range(50):  # rejection sampling; give up quietly on a crowded canvas
+                extra = stroke(str(rng.choice(distractor_kinds)))
+                s = len(extra)
+                r, c = (int(v) for v in rng.integers(0, canvas - s + 1, size=2))
+                if not (keep_out[r : r + s, c : c + s] & extra).any():
+                    img[r : r + s, c : c + s] |= extra
+                    break
+        pixels = img.astype(np.float64)
+        if noise:
+            pixels = np.clip(pixels + rng.normal(0.0, noise, pixels.shape), 0.0, 1.0)
+        images[k, 0] = np.rint(pixels * 255)
+    data = ImageSet(torch.from_numpy(images), torch.from_numpy(labels.astype(np.int64)), kinds,
+                    f"placed-shapes/{'-'.join(kinds)}")
+    return data, boxes

@@ -3,6 +3,11 @@
 book (`frames.py`: pre-rendered frames stepped by a self-contained JavaScript slider).
 """
 
+from .activations import (
+    activations_explorer,
+    activations_explorer_static,
+    render_layer_activations,
+)
 from .convolution import (
     EXPLORER_KERNELS,
     WORKED_EXAMPLE_IMAGE,
@@ -15,6 +20,13 @@ from .convolution import (
     render_filter_response,
 )
 from .frames import StaticSlider, explorer_html, figure_to_png, static_slider
+from .gradcam import grad_cam_explorer, grad_cam_explorer_static, render_grad_cam
+from .layer_trace import (
+    layer_trace_explorer,
+    layer_trace_static,
+    render_layer_trace,
+    stack_layers,
+)
 from .output_size import (
     OUTPUT_SIZE_CASES,
     output_size_explorer,
@@ -41,11 +53,15 @@ __all__ = [
     "WORKED_EXAMPLE_KERNEL",
     "Explorer",
     "StaticSlider",
+    "activations_explorer",
+    "activations_explorer_static",
     "conv_explorer",
     "conv_explorer_static",
     "explorer_html",
     "figure_to_png",
     "filter_response_static",
+    "grad_cam_explorer",
+    "grad_cam_explorer_static",
     "interactive_explorer",
     "output_size_explorer",
     "output_size_static",
@@ -61,6 +77,12 @@ __all__ = [
     "render_receptive_field",
     "render_svm_boundary",
     "render_xor_training",
+    "layer_trace_explorer",
+    "layer_trace_static",
+    "render_grad_cam",
+    "render_layer_activations",
+    "render_layer_trace",
+    "stack_layers",
     "static_slider",
     "svm_explorer",
     "svm_explorer_static",

@@ -19,6 +19,7 @@ from .conv_arithmetic import (
 from .convolution import check_conv2d, check_correlate2d, check_sobel_magnitude
 from .core import CheckResult
 from .features import check_bow_histogram, check_gradient_histogram, check_lbp_codes
+from .layer_stacks import check_stack_mult_adds, check_stack_params, check_stack_shapes
 from .mlp import check_mlp_backward, check_mlp_forward
 from .multiclass import check_n_binary_svms
 from .perceptron import check_gate_weights, check_perceptron_step
@@ -29,6 +30,7 @@ from .pooling import (
     check_stochastic_pool_inference,
 )
 from .receptive_field import check_receptive_field
+from .visualizing import check_collect_activations, check_grad_cam_from, check_mass_in_box
 
 __all__ = ["EXERCISE_SETS", "Check", "check", "find_check", "run_check"]
 
@@ -70,6 +72,16 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("avg_pool2d", check_avg_pool2d, 3),
         Check("global_avg_pool2d", check_global_avg_pool2d, 2),
         Check("stochastic_pool_inference", check_stochastic_pool_inference, 3),
+    ),
+    "visualizing": (
+        Check("grad_cam_from", check_grad_cam_from, 3),
+        Check("mass_in_box", check_mass_in_box, 3),
+        Check("collect_activations", check_collect_activations, 3),
+    ),
+    "layer_stacks": (
+        Check("stack_shapes", check_stack_shapes, 3),
+        Check("stack_params", check_stack_params, 3),
+        Check("stack_mult_adds", check_stack_mult_adds, 3),
     ),
 }
 
