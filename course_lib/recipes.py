@@ -48,9 +48,13 @@ class FastCIFARResult:
     device: str  # where it ran
 
 
-def train_fast_cifar10(config: FastCIFARConfig | None = None, device: torch.device | str | None = None,
-                       train: ImageSet | None = None, test: ImageSet | None = None,
-                       progress: bool = True) -> FastCIFARResult:
+def train_fast_cifar10(
+    config: FastCIFARConfig | None = None,
+    device: torch.device | str | None = None,
+    train: ImageSet | None = None,
+    test: ImageSet | None = None,
+    progress: bool = True,
+) -> FastCIFARResult:
     """Train ResNet-9 on CIFAR-10 with the recipe and return the test accuracy and training time."""
     cfg = config or FastCIFARConfig()
     device = torch.device(device) if device is not None else choose_device()
