@@ -14,11 +14,30 @@ export COURSE_DATA_DIR ?= $(abspath $(wildcard ../shared/data))
 # This machine's pip config names package-index folders that may not exist: drop those warnings.
 QUIET_PIP := { grep -v "^WARNING: Location 'file:" || true; }
 
-.PHONY: help setup book test lint normalize execute exercises grade bench fast-cifar results clean
+# The book's offline JavaScript (MathJax, RequireJS, the ipywidgets HTML manager), fetched from the
+# npm registry by the pinned list in book_assets.py; the manifest records what is in place.
+ASSETS := _vendor/_static/offline/manifest.json
+# Install a Debian package when its command is missing (CI runs as root); otherwise say so, loudly.
+# $(1) command, $(2) package, $(3) what happens without it.
+define need
+	@command -v $(1) >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's $(2) ..."; \
+	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; } \
+	      || echo "WARNING: could not install $(2): $(3)"; \
+	  else echo "WARNING: $(1) is missing and cannot be installed here (needs root and apt-get): $(3)"; \
+	  fi; }
+endef
+
+.PHONY: help setup book book-assets browser test lint normalize execute exercises grade bench \
+	fast-cifar results clean
 
 help:
 	@echo "make book       set up and build the HTML book into _build/html"
-	@echo "make test       set up and run every test (lint, library, notebooks, exercises, book)"
+	@echo "make test       set up and run every test (lint, library, notebooks, exercises, book,"
+	@echo "                the book in headless Chromium; screenshots in test-artifacts/browser/)"
+	@echo "make book-assets  fetch the book's offline MathJax and widget JavaScript from npm"
+	@echo "make browser    install Debian's chromium for the browser tests when missing (as root)"
 	@echo "make execute NB=chapters/03_convolution.ipynb   re-execute notebooks in place, normalized"
 	@echo "make exercises  regenerate student exercise notebooks from exercises/source"
 	@echo "make normalize  strip volatile notebook metadata; rewrite the setup cell from _config.yml"
@@ -37,11 +56,21 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-book: setup
+$(ASSETS): course_lib/authoring/book_assets.py | $(STAMP)
+	$(call need,npm,npm,the book's JavaScript cannot be fetched)
+	$(BIN)/python -m course_lib.authoring.book_assets
+	touch $@
+
+book-assets: $(ASSETS)
+
+browser:
+	$(call need,chromium,chromium,the browser tests will be SKIPPED)
+
+book: setup book-assets
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "The book is in _build/html/index.html"
 
-test: setup
+test: setup book-assets browser
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
@@ -71,4 +100,4 @@ results: setup
 	$(BIN)/python -m benchmarks.reference_results
 
 clean:
-	rm -rf _build .pytest_cache
+	rm -rf _build .pytest_cache test-artifacts _vendor

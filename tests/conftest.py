@@ -1,8 +1,11 @@
-"""Shared test setup: point COURSE_DATA_DIR at the offline mirror (../shared/data) when unset."""
+"""Shared test setup: point COURSE_DATA_DIR at the offline mirror (../shared/data) when unset;
+build the HTML book once per test session for the tests that need it."""
 
 from __future__ import annotations
 
 import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -34,3 +37,27 @@ def data_dir() -> Path:
             "../shared/data (mnist/, fashion-mnist/, cifar-10/) to run the data tests"
         )
     return Path(path)
+
+
+@pytest.fixture(scope="session")
+def built_book(repo_root, tmp_path_factory) -> Path:
+    """The HTML book built from the stored outputs, warnings as errors, into a temporary folder.
+
+    Built once per session (test_book.py and test_browser.py share it). The offline JavaScript
+    (MathJax, the widget manager) is fetched from the npm registry first when it is not there yet.
+    """
+    from course_lib.authoring import book_assets
+
+    try:
+        book_assets.ensure()
+    except RuntimeError as err:
+        pytest.fail(f"cannot fetch the book's offline JavaScript: {err}")
+    out = tmp_path_factory.mktemp("book")
+    exe = Path(sys.executable).with_name("jupyter-book")
+    proc = subprocess.run(
+        [str(exe), "build", str(repo_root), "--path-output", str(out), "--warningiserror",
+         "--keep-going"],
+        capture_output=True, text=True, timeout=600,
+    )
+    assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
+    return out / "_build" / "html"

@@ -1,4 +1,5 @@
-"""Checks for convolution arithmetic: a conv layer's parameter count and its output size.
+"""Checks for convolution arithmetic: a conv layer's parameter count, its output size (floored,
+or strict: an error when the windows do not tile the input) and the "same" padding.
 
 References are the formulas, params = C_out · (C_in · k² + 1 if bias) and
 H_out = ⌊(H − k + 2P) / S⌋ + 1 (PyTorch floors; Dumoulin & Visin, "A guide to convolution
@@ -15,6 +16,8 @@ from .core import NOT_IMPLEMENTED, Case, CaseFailure, CheckResult, call, expect_
 __all__ = [
     "check_conv_params",
     "check_output_size",
+    "check_output_size_strict",
+    "check_same_padding",
     "conv_params_reference",
     "output_size_reference",
 ]
@@ -108,3 +111,93 @@ def check_output_size(fn: Callable[..., Any], verbose: bool = True) -> CheckResu
                     _size_mistakes),
     ]
     return run_cases("output_size", fn, cases, verbose=verbose)
+
+
+# ------------------------------------------------------------ the strict output size and padding
+
+
+def _raises_value_error(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> tuple[bool, Any]:
+    """(True, message) when fn(*args, **kwargs) raises ValueError, else (False, what it returned).
+    Other exceptions become a CaseFailure through `call`, which also applies the time limit."""
+    def probe() -> tuple[bool, Any]:
+        try:
+            return False, fn(*args, **kwargs)
+        except ValueError as e:
+            return True, str(e)
+
+    return call(probe)
+
+
+def _strict_case(label: str, calls: list[tuple[int, int, int, int]]) -> Case:
+    """Each call (size, kernel_size, stride, padding) must return the size when the windows tile
+    the padded input exactly, and raise ValueError when they do not (or do not fit at all)."""
+    def run(fn: Callable[..., Any]) -> None:
+        for size, k, stride, padding in calls:
+            what = f"output_size_strict({size}, {k}, stride={stride}, padding={padding})"
+            span = size - k + 2 * padding
+            raised, got = _raises_value_error(fn, size, k, stride=stride, padding=padding)
+            if span >= 0 and span % stride == 0:
+                if raised:
+                    raise CaseFailure(f"{what} raised ValueError ({got}) but ({size} − {k} + "
+                                      f"2·{padding})/{stride} + 1 = {span // stride + 1} fits")
+                try:
+                    expect_int(got, span // stride + 1, _size_mistakes(size, k, stride, padding))
+                except CaseFailure as e:
+                    raise CaseFailure(f"{what}: {e}") from None
+            elif not raised:
+                exact = span / stride + 1
+                why = (f"the {k}-wide filter is larger than the padded input ({size + 2 * padding})"
+                       if span < 0 else
+                       f"({size} − {k} + 2·{padding})/{stride} + 1 = {exact:.3g} is not an integer")
+                raise CaseFailure(f"{what} returned {got!r}, but {why}: raise ValueError "
+                                  "(`raise ValueError(\"...\")`) instead of returning a size")
+
+    return Case(label, run)
+
+
+def check_output_size_strict(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn(size, kernel_size, stride=1, padding=0) -> int` that raises ValueError when the
+    windows do not tile the input, as the lecture notes demand (3 points)."""
+    cases = [
+        _strict_case("sizes that fit: (9 − 3 + 2·1)/2 + 1 = 5, 7×7 with stride 1 and 2, …",
+                     [(9, 3, 2, 1), (7, 3, 1, 0), (7, 3, 2, 0), (7, 3, 1, 1), (32, 5, 1, 2)]),
+        _strict_case("strides that do not fit raise ValueError: 7×7, 3×3, stride 3, …",
+                     [(7, 3, 3, 0), (10, 4, 3, 1), (8, 3, 2, 0)]),
+        _strict_case("a filter larger than the (padded) input raises ValueError",
+                     [(3, 5, 1, 0), (2, 7, 1, 2), (5, 9, 1, 1)]),
+    ]
+    return run_cases("output_size_strict", fn, cases, verbose=verbose)
+
+
+def _same_padding_case(label: str, kernel_sizes: list[int]) -> Case:
+    def run(fn: Callable[..., Any]) -> None:
+        for k in kernel_sizes:
+            raised, got = _raises_value_error(fn, k)
+            if k % 2:
+                if raised:
+                    raise CaseFailure(f"same_padding({k}) raised ValueError ({got}), but an odd "
+                                      f"kernel is padded by ({k} − 1)/2 = {(k - 1) // 2}")
+                mistakes = [(k - 1, "that is the total: split F − 1 between the two sides"),
+                            ((k + 1) // 2, "one too many: P = (F − 1)/2"),
+                            (k // 2 + 1, "one too many: P = (F − 1)/2")]
+                try:
+                    expect_int(got, (k - 1) // 2, mistakes)
+                except CaseFailure as e:
+                    raise CaseFailure(f"same_padding({k}): {e}") from None
+            elif not raised:
+                raise CaseFailure(f"same_padding({k}) returned {got!r}, but with an even kernel "
+                                  f"the total {k - 1} cannot be split equally: raise ValueError")
+
+    return Case(label, run)
+
+
+def check_same_padding(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn(kernel_size) -> int`: the padding that keeps the size at stride 1, and
+    ValueError for an even kernel (2 points)."""
+    cases = [
+        _same_padding_case("F = 3, 5, 7 → P = 1, 2, 3 (and F = 1 → 0, F = 11 → 5)",
+                           [3, 5, 7, 1, 11]),
+        _same_padding_case("even kernels (2, 4) cannot keep the size symmetrically: ValueError",
+                           [2, 4]),
+    ]
+    return run_cases("same_padding", fn, cases, verbose=verbose)

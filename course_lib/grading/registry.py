@@ -10,9 +10,21 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .conv_arithmetic import check_conv_params, check_output_size
+from .conv_arithmetic import (
+    check_conv_params,
+    check_output_size,
+    check_output_size_strict,
+    check_same_padding,
+)
 from .convolution import check_conv2d, check_correlate2d, check_sobel_magnitude
 from .core import CheckResult
+from .pooling import (
+    check_avg_pool2d,
+    check_global_avg_pool2d,
+    check_max_pool2d,
+    check_stochastic_pool_inference,
+)
+from .receptive_field import check_receptive_field
 
 __all__ = ["EXERCISE_SETS", "Check", "check", "find_check", "run_check"]
 
@@ -31,6 +43,17 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("sobel_magnitude", check_sobel_magnitude, 3),
         Check("conv_params", check_conv_params, 3),
         Check("output_size", check_output_size, 2),
+    ),
+    "padding_stride_receptive_field": (
+        Check("output_size_strict", check_output_size_strict, 3),
+        Check("same_padding", check_same_padding, 2),
+        Check("receptive_field", check_receptive_field, 4),
+    ),
+    "pooling": (
+        Check("max_pool2d", check_max_pool2d, 4),
+        Check("avg_pool2d", check_avg_pool2d, 3),
+        Check("global_avg_pool2d", check_global_avg_pool2d, 2),
+        Check("stochastic_pool_inference", check_stochastic_pool_inference, 3),
     ),
 }
 

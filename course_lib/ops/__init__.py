@@ -1,5 +1,6 @@
-"""From-scratch NumPy operations the course teaches: convolution (conv.py) and classic filters
-(filters.py). Each follows `torch.nn.functional`'s names so it can be checked against PyTorch.
+"""From-scratch NumPy operations the course teaches: convolution (conv.py), classic filters
+(filters.py) and pooling (pooling.py). Each follows `torch.nn.functional`'s names so it can be
+checked against PyTorch.
 """
 
 from .conv import (
@@ -10,6 +11,7 @@ from .conv import (
     convolve2d,
     correlate1d,
     correlate2d,
+    same_padding,
 )
 from .filters import (
     BLUR,
@@ -22,6 +24,7 @@ from .filters import (
     diagonal_filter,
     sobel,
 )
+from .pooling import avg_pool2d, global_avg_pool2d, max_pool2d, pool_output_size
 
 __all__ = [
     "BLUR",
@@ -31,6 +34,7 @@ __all__ = [
     "SHARPEN",
     "SOBEL_X",
     "SOBEL_Y",
+    "avg_pool2d",
     "conv2d",
     "conv_output_size",
     "conv_param_count",
@@ -39,5 +43,9 @@ __all__ = [
     "correlate1d",
     "correlate2d",
     "diagonal_filter",
+    "global_avg_pool2d",
+    "max_pool2d",
+    "pool_output_size",
+    "same_padding",
     "sobel",
 ]

@@ -16,6 +16,7 @@ __all__ = [
     "convolve2d",
     "correlate1d",
     "correlate2d",
+    "same_padding",
 ]
 
 IntPair = int | tuple[int, int]
@@ -109,15 +110,27 @@ def convolve2d(x: np.ndarray, w: np.ndarray) -> np.ndarray:
 # ---------------------------------------------------------------------- sizes and parameters
 
 
+ROUNDINGS = ("floor", "ceil", "strict")
+
+
 def conv_output_size(
-    n: int, kernel_size: int, stride: int = 1, padding: int = 0, dilation: int = 1
+    n: int,
+    kernel_size: int,
+    stride: int = 1,
+    padding: int = 0,
+    dilation: int = 1,
+    rounding: str = "floor",
 ) -> int:
-    """Output length along one axis, floored as in PyTorch:
+    """Output length along one axis, floored as in PyTorch by default:
 
         floor((n + 2·padding − dilation·(kernel_size − 1) − 1) / stride) + 1.
 
-    With dilation 1 this is the textbook (N − F + 2P)/S + 1, floored as PyTorch does when the
-    stride does not divide evenly (the last, incomplete window is dropped).
+    With dilation 1 this is the textbook (N − F + 2P)/S + 1. When the stride does not divide
+    N − F + 2P the window positions do not tile the input, and `rounding` says what to do:
+    "floor" drops the last, incomplete window (PyTorch's convolutions and default pooling);
+    "ceil" keeps it, hanging over the far edge (pooling with ceil_mode=True, see
+    `ops.pooling.pool_output_size` for PyTorch's extra rule); "strict" raises ValueError, as the
+    lecture notes call such a layer invalid. Sizes that fit exactly are the same in all three.
     """
     for name, value, low in (
         ("n", n, 1),
@@ -128,6 +141,8 @@ def conv_output_size(
     ):
         if not isinstance(value, int | np.integer) or value < low:
             raise ValueError(f"{name} must be an integer ≥ {low}, got {value!r}")
+    if rounding not in ROUNDINGS:
+        raise ValueError(f"rounding must be one of {ROUNDINGS}, got {rounding!r}")
     span = dilation * (kernel_size - 1) + 1  # how many input positions one window covers
     padded = n + 2 * padding
     if span > padded:
@@ -136,7 +151,37 @@ def conv_output_size(
             f"a kernel spanning {span} positions does not fit in an input of {where}: "
             "no output position exists"
         )
-    return (padded - span) // stride + 1
+    steps, left_over = divmod(padded - span, stride)  # full strides after the first window
+    if left_over and rounding == "strict":
+        raise ValueError(
+            f"({n} − {span} + 2·{padding})/{stride} + 1 = {(padded - span) / stride + 1:.4g} is "
+            f"not an integer: with stride {stride} the windows do not tile the input (the last "
+            f"{left_over} input position{'s are' if left_over > 1 else ' is'} never read). PyTorch "
+            f"floors to {steps + 1}; ceil mode gives {steps + 2}; or change the padding or the "
+            "stride"
+        )
+    return steps + 1 + (1 if left_over and rounding == "ceil" else 0)
+
+
+def same_padding(kernel_size: int, dilation: int = 1) -> int:
+    """The zero padding P that keeps the size at stride 1: P = (F − 1)/2 (F = 3 → 1, 5 → 2,
+    7 → 3), with F = dilation·(kernel_size − 1) + 1 the span of a dilated kernel.
+
+    An even span needs an odd total F − 1, which cannot be split equally between the two sides:
+    ValueError (PyTorch's padding="same" then puts the extra row or column after).
+    """
+    if not isinstance(kernel_size, int | np.integer) or kernel_size < 1:
+        raise ValueError(f"kernel_size must be an integer ≥ 1, got {kernel_size!r}")
+    if not isinstance(dilation, int | np.integer) or dilation < 1:
+        raise ValueError(f"dilation must be an integer ≥ 1, got {dilation!r}")
+    span = dilation * (kernel_size - 1) + 1
+    if span % 2 == 0:
+        raise ValueError(
+            f"a kernel spanning {span} positions needs {span - 1} padding in total to keep the "
+            "size, which cannot be split equally between the two sides: use an odd kernel size "
+            f"(PyTorch's padding='same' pads {(span - 1) // 2} before and {span // 2} after)"
+        )
+    return (span - 1) // 2
 
 
 def conv_param_count(
