@@ -29,7 +29,8 @@ define need
 	  fi; }
 endef
 
-.PHONY: help setup book book-assets browser test lint normalize execute exercises grade clean
+.PHONY: help setup book book-assets browser test lint normalize execute exercises grade bench \
+	fast-cifar results clean
 
 help:
 	@echo "make book       set up and build the HTML book into _build/html"
@@ -41,6 +42,9 @@ help:
 	@echo "make exercises  regenerate student exercise notebooks from exercises/source"
 	@echo "make normalize  strip volatile notebook metadata; rewrite the setup cell from _config.yml"
 	@echo "make grade NB=exercises/03_convolution.ipynb    grade a learner's notebook"
+	@echo "make bench      speed benchmarks: course_lib's training path vs a DataLoader loop"
+	@echo "make fast-cifar the fast CIFAR-10 recipe over 3 seeds (meant for a GPU)"
+	@echo "make results    re-measure the reference-results table of the book (appendix)"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ needed (3.11 recommended)"'
@@ -84,6 +88,16 @@ exercises: setup
 
 grade: setup
 	$(BIN)/course-grade $(NB)
+
+bench: setup
+	$(BIN)/python -m benchmarks.bench_step
+	$(BIN)/python -m benchmarks.bench_epoch
+
+fast-cifar: setup
+	$(BIN)/python -m benchmarks.fast_cifar
+
+results: setup
+	$(BIN)/python -m benchmarks.reference_results
 
 clean:
 	rm -rf _build .pytest_cache test-artifacts _vendor

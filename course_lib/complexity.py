@@ -136,7 +136,14 @@ def _output_shape(output) -> Shape:
 
 
 def _mult_adds(module: nn.Module, inputs: tuple, output) -> int:
-    """Multiply-adds of one call for one sample (the batch is 1)."""
+    """Multiply-adds of one call for one sample (the batch is 1).
+
+    A custom layer can report its own by defining `mult_adds(inputs, output) -> int` (e.g. a
+    sparsely connected convolution, whose dense formula would overcount).
+    """
+    own = getattr(module, "mult_adds", None)
+    if callable(own):
+        return int(own(inputs, output))
     if isinstance(module, _CONVS):
         # Every output element is a dot product over (C_in / groups) · kH · kW inputs.
         per_output = (module.in_channels // module.groups) * math.prod(module.kernel_size)
@@ -164,7 +171,8 @@ def summary(
     Leaf modules (no children, or with parameters of their own) get one row per call; containers
     such as nn.Sequential get none. A module called twice gets two rows but its parameters are
     counted once, on the first. Multiply-adds: convolutions out_elements · (C_in/groups) · kH · kW,
-    linear layers out_features · in_features per position; all other layers 0 (VGG/ResNet papers).
+    linear layers out_features · in_features per position; all other layers 0 (VGG/ResNet papers)
+    unless the module defines its own `mult_adds(inputs, output)`.
     The model runs in eval mode under no_grad and is put back in its former mode afterwards.
     """
     input_size = tuple(int(s) for s in input_size)

@@ -1,0 +1,39 @@
+"""The runs the reference-results table measures: each chapter's largest training run, with the
+same model, data and training settings as the chapter (sizes from the compute profile)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from torch import nn
+
+from course_lib.data import Augment, ImageSet, load_mnist
+from course_lib.models import SmallCNN
+from course_lib.profile import Profile
+from course_lib.training import TrainConfig
+
+
+@dataclass(frozen=True)
+class ReferenceRun:
+    name: str  # short unique id, used by --only
+    chapter: str  # the chapter whose run this is, e.g. "03"
+    model: str  # model name as the table shows it
+    dataset: str  # dataset name as the table shows it
+    make_model: Callable[[], nn.Module]  # a fresh, seeded-by-caller model
+    load: Callable[[], tuple[ImageSet, ImageSet]]  # (train, test) before profile subsetting
+    config: Callable[[Profile, int], TrainConfig]  # training settings for a profile and seed
+    augment: Augment | None = None  # training augmentation, if the chapter uses one
+
+
+def _mnist() -> tuple[ImageSet, ImageSet]:
+    return load_mnist("train"), load_mnist("test")
+
+
+RUNS: list[ReferenceRun] = [
+    ReferenceRun(
+        name="smallcnn-mnist", chapter="03", model="SmallCNN", dataset="MNIST",
+        make_model=lambda: SmallCNN(in_channels=1, num_classes=10), load=_mnist,
+        config=lambda p, seed: TrainConfig(epochs=p.epochs, seed=seed),
+    ),
+]

@@ -1,0 +1,40 @@
+from __future__ import annotations
+
+import time
+
+import pytest
+import torch
+
+from course_lib.timing import Timing, peak_memory_bytes, time_it
+
+
+def test_time_it_excludes_warmup_and_takes_the_median():
+    calls = []
+
+    def work():
+        calls.append(1)
+        time.sleep(0.05 if len(calls) == 1 else 0.01)  # a slow first call, like a compile
+
+    t = time_it(work, repeats=3, warmup=1)
+    assert len(calls) == 4 and len(t.runs) == 3 and len(t.warmup) == 1
+    assert t.warmup[0] >= 0.05
+    assert 0.01 <= t.median < 0.05
+    assert "median" in str(t) and "warm-up" in str(t)
+
+
+def test_timing_statistics():
+    t = Timing(runs=[1.0, 3.0, 2.0])
+    assert t.median == 2.0 and t.spread == pytest.approx(1.0)
+
+
+def test_bad_arguments_are_clear():
+    with pytest.raises(ValueError, match="repeats"):
+        time_it(lambda: None, repeats=0)
+
+
+def test_peak_memory_grows_with_a_large_allocation():
+    before = peak_memory_bytes("cpu")
+    x = torch.ones(64, 1024, 1024)  # 256 MiB
+    after = peak_memory_bytes("cpu")
+    assert after >= before and after > 256 * 2**20
+    del x
