@@ -1,7 +1,8 @@
-"""Weight penalties: L1 and L2 terms added to a loss (PyTorch), and penalized least squares
-(NumPy) to watch them tame an overfitting polynomial. Dropout and batch normalization are ops
-(`ops.dropout`, `ops.batchnorm`); weight decay inside an optimizer is `training.TrainConfig`.
-Reference: Hastie, Tibshirani & Friedman, *The Elements of Statistical Learning*, §3.4.
+"""Weight penalties: L1 and L2 terms added to a loss (PyTorch), penalized least squares (NumPy)
+to watch them tame an overfitting polynomial, and dropout's ensemble view (averaging thinned
+networks). The dropout op itself is `ops.dropout`; weight decay in an optimizer is `TrainConfig`.
+References: Hastie, Tibshirani & Friedman, *Elements of Statistical Learning* §3.4; Srivastava et
+al. 2014, "Dropout", JMLR 15, §7.5 (Monte-Carlo model averaging).
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ import torch
 from torch import nn
 
 __all__ = [
+    "dropout_ensemble",
     "fit_linear",
     "l1_penalty",
     "l2_penalty",
@@ -85,6 +87,8 @@ def fit_linear(X: np.ndarray, y: np.ndarray, l1: float = 0.0, l2: float = 0.0,
     there is none; scikit-learn's coordinate descent (`ElasticNet`, run to the duality-gap
     tolerance `tol`) solves it, its objective (1/2n)·Σr² + αρ·Σ|w| + α(1−ρ)/2·Σw² being ours
     divided by 2n. The soft threshold of each coordinate step sets small weights exactly to 0.
+    On badly conditioned X (high polynomial powers) a tiny l1 converges slowly: scikit-learn
+    then warns (ConvergenceWarning) rather than return a silently inexact answer.
     """
     X, y = np.asarray(X, dtype=np.float64), np.asarray(y, dtype=np.float64)
     if X.ndim != 2 or y.shape != X.shape[:1]:
@@ -102,3 +106,32 @@ def fit_linear(X: np.ndarray, y: np.ndarray, l1: float = 0.0, l2: float = 0.0,
     model = ElasticNet(alpha=alpha, l1_ratio=l1 / (2 * n) / alpha, fit_intercept=False,
                        max_iter=1_000_000, tol=tol)
     return model.fit(X, y).coef_.astype(np.float64)
+
+
+def dropout_ensemble(model: nn.Module, x: torch.Tensor, samples: int = 50,
+                     seed: int = 0) -> tuple[torch.Tensor, torch.Tensor]:
+    """Class probabilities from dropout's two views of the same trained network.
+
+    Returns (averaged, scaled): `averaged` is the mean softmax of `samples` forward passes in
+    training mode, each with a fresh dropout mask (an ensemble of thinned networks);
+    `scaled` is one pass in evaluation mode (every unit, weights as trained), the cheap
+    approximation dropout uses at test time. x: (N, ...) → both (N, num_classes). The model's
+    mode is restored; BatchNorm layers stay in evaluation mode throughout.
+    """
+    if samples < 1:
+        raise ValueError(f"samples must be ≥ 1, got {samples}")
+    was_training = model.training
+    generator_state = torch.get_rng_state()
+    torch.manual_seed(seed)
+    try:
+        with torch.no_grad():
+            model.eval()
+            scaled = model(x).softmax(dim=1)
+            for m in model.modules():  # switch only the dropout layers back to training
+                if isinstance(m, nn.Dropout | nn.Dropout1d | nn.Dropout2d):
+                    m.train()
+            averaged = sum(model(x).softmax(dim=1) for _ in range(samples)) / samples
+    finally:
+        model.train(was_training)
+        torch.set_rng_state(generator_state)
+    return averaged, scaled

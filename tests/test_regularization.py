@@ -95,3 +95,28 @@ def test_fit_linear_rejects_bad_input():
         fit_linear(np.eye(2), np.ones(2), l1=-1)
     with pytest.raises(ValueError, match="need X"):
         fit_linear(np.ones(3), np.ones(3))
+
+
+def test_dropout_ensemble_views_and_mode_restored():
+    from course_lib.models import MLP
+    from course_lib.regularization import dropout_ensemble
+
+    torch.manual_seed(0)
+    model = MLP(6, (32,), 3, dropout=0.5, batch_norm=True)
+    model.train()
+    x = torch.randn(20, 6)
+    model(x)  # one training step's BN statistics
+    averaged, scaled = dropout_ensemble(model, x, samples=200)
+    assert model.training  # mode restored
+    torch.testing.assert_close(averaged.sum(1), torch.ones(20))
+    model.eval()
+    with torch.no_grad():
+        torch.testing.assert_close(scaled, model(x).softmax(1))  # eval view = plain eval pass
+    assert (averaged - scaled).abs().max() < 0.2  # weight scaling approximates the average
+    again, _ = dropout_ensemble(model, x, samples=200)
+    torch.testing.assert_close(again, averaged)  # seeded
+    no_dropout = MLP(6, (8,), 3)
+    a, s = dropout_ensemble(no_dropout, x, samples=3)
+    torch.testing.assert_close(a, s)  # nothing random: both views agree
+    with pytest.raises(ValueError, match="samples"):
+        dropout_ensemble(model, x, samples=0)
