@@ -20,16 +20,22 @@ def test_plot_runs_draws_train_and_test_per_run():
     loss, acc = fig.axes
     assert len(loss.lines) == len(acc.lines) == 4
     assert [l.get_linestyle() for l in acc.lines] == ["-", "--", "-", "--"]
+    assert acc.get_legend().get_texts()[1].get_text() == "a (test)"
+    fig = plot_runs({"a": _history(0.0)}, eval_label="validation")
+    assert fig.axes[1].get_legend().get_texts()[1].get_text() == "a (validation)"
     with pytest.raises(ValueError):
         plot_runs({})
 
 
 def test_gap_table_lists_the_gap_in_points():
-    table = gap_table({"plain": {"train_acc": 1.0, "test_acc": 0.905, "test_loss": 0.5},
-                       "dropout": {"train_acc": 0.95, "test_acc": 0.91, "test_loss": 0.3}})
+    table = gap_table({"plain": {"train_acc": 1.0, "test_acc": 0.905, "test_loss": 0.5,
+                                 "val_acc": 0.9},
+                       "dropout": {"train_acc": 0.95, "test_acc": 0.91, "test_loss": 0.3,
+                                   "val_acc": 0.925}})
     lines = table.splitlines()
     assert lines[0].split()[:3] == ["run", "train", "acc"] and set(lines[1]) == {"-"}
-    assert lines[2].split() == ["plain", "100.0%", "90.5%", "9.5", "0.500"]
-    assert lines[3].split() == ["dropout", "95.0%", "91.0%", "4.0", "0.300"]
+    assert lines[0].split()[-2:] == ["val", "acc"]
+    assert lines[2].split() == ["plain", "100.0%", "90.5%", "9.5", "0.500", "90.0%"]
+    assert lines[3].split() == ["dropout", "95.0%", "91.0%", "4.0", "0.300", "92.5%"]
     with pytest.raises(ValueError):
         gap_table({})

@@ -61,3 +61,17 @@ def test_static_slider_and_live_widget():
     amount = explorer.controls["amount"]
     assert (amount.min, amount.max, amount.value) == (0.5, 2.0, 1.4)
     assert "image/png" in explorer.output.outputs[0]["data"]
+
+
+def test_gallery_has_a_row_per_transform():
+    from course_lib.explorers import augmentation_gallery
+
+    fig = augmentation_gallery(IMAGES[:2], kinds=["rotation", "mixup"])
+    assert len(fig.axes) == 3 * 2
+    top = np.stack([ax.images[0].get_array() for ax in fig.axes[:2]])
+    np.testing.assert_allclose(top, IMAGES[:2].permute(0, 2, 3, 1).numpy())
+    rotated = np.stack([ax.images[0].get_array() for ax in fig.axes[2:4]])
+    np.testing.assert_allclose(rotated, A.rotate(IMAGES[:2], 30.0).permute(0, 2, 3, 1).numpy(),
+                               atol=1e-5)
+    with pytest.raises(ValueError, match="unknown"):
+        augmentation_gallery(IMAGES, kinds=["blur"])

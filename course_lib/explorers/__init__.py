@@ -7,6 +7,7 @@ from .augmentation import (
     AUGMENTATIONS,
     augmentation_explorer,
     augmentation_explorer_static,
+    augmentation_gallery,
     render_augmentation,
 )
 from .batchnorm import batchnorm_explorer, batchnorm_explorer_static, render_batchnorm
@@ -34,6 +35,7 @@ __all__ = [
     "StaticSlider",
     "augmentation_explorer",
     "augmentation_explorer_static",
+    "augmentation_gallery",
     "batchnorm_explorer",
     "batchnorm_explorer_static",
     "conv_explorer",

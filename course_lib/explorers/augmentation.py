@@ -18,7 +18,7 @@ from .frames import StaticSlider, explorer_html
 from .widgets import Explorer, interactive_explorer
 
 __all__ = ["AUGMENTATIONS", "Transform", "augmentation_explorer",
-           "augmentation_explorer_static", "render_augmentation"]
+           "augmentation_explorer_static", "augmentation_gallery", "render_augmentation"]
 
 @dataclass(frozen=True)
 class Transform:
@@ -37,17 +37,17 @@ def _n(x: torch.Tensor) -> int:
 
 AUGMENTATIONS: dict[str, Transform] = {
     "horizontal flip": Transform(lambda x, a, f, g: A.hflip(x) if a >= 0.5 else x,
-                                 0, 1, 1, "on (1) / off (0)"),
+                                 0, 1, 1, "on: 1, off: 0"),
     "vertical flip": Transform(lambda x, a, f, g: A.vflip(x) if a >= 0.5 else x,
-                               0, 1, 1, "on (1) / off (0)"),
+                               0, 1, 1, "on: 1, off: 0"),
     "rotation": Transform(lambda x, a, f, g: A.rotate(x, a, fill=f), -180, 180, 30, "degrees"),
     "translation": Transform(lambda x, a, f, g: A.translate(x, a, a / 2, fill=f),
-                             -16, 16, 6, "pixels right (half as many down)"),
+                             -16, 16, 6, "px right, half as many down"),
     "shear": Transform(lambda x, a, f, g: A.affine(x, shear=a, fill=f), -45, 45, 20, "degrees"),
     "zoom": Transform(lambda x, a, f, g: A.affine(x, zoom=(1 / a, 1 / a), fill=f), 0.5, 2.0,
                       1.4, "magnification"),
     "random crop": Transform(lambda x, a, f, g: A.random_crop(x, int(a), generator=g), 0, 8, 4,
-                             "padding (max shift, px)"),
+                             "max shift, px"),
     "brightness": Transform(lambda x, a, f, g: A.adjust_color(x, brightness=a), 0, 2, 1.5,
                             "factor"),
     "contrast": Transform(lambda x, a, f, g: A.adjust_color(x, contrast=a), 0, 2, 0.4, "factor"),
@@ -58,7 +58,7 @@ AUGMENTATIONS: dict[str, Transform] = {
         0.02, 0.5, 0.15, "area fraction"),
     "mixup": Transform(lambda x, a, f, g: A.mix(x, torch.zeros(_n(x), 1),
                                                 torch.roll(torch.arange(_n(x)), 1), a)[0],
-                       0, 1, 0.6, "λ (weight of the image above)"),
+                       0, 1, 0.6, "λ, weight of the original"),
     "Keras ImageDataGenerator": Transform(
         lambda x, a, f, g: from_keras(**(KERAS_LECTURE_SETTINGS | {"fill_mode": f}))(x, g),
         0, 20, 0, "seed"),
@@ -99,6 +99,36 @@ def render_augmentation(images: torch.Tensor, kind: str = "rotation", amount: fl
                  + (f", fill '{fill}'" if kind in ("rotation", "translation", "shear", "zoom",
                                                    "Keras ImageDataGenerator") else ""),
                  fontsize=11)
+    return fig
+
+
+def augmentation_gallery(images: torch.Tensor, kinds: list[str] | None = None,
+                         seed: int = 0) -> Figure:
+    """One row per transform of `AUGMENTATIONS` (at its representative amount), the originals
+    on top. images: (N, 3, H, W) float in [0, 1] or uint8; N ≤ 8 shown."""
+    kinds = [k for k in AUGMENTATIONS if not k.startswith("Keras")] if kinds is None else kinds
+    unknown = [k for k in kinds if k not in AUGMENTATIONS]
+    if unknown:
+        raise ValueError(f"unknown augmentations {unknown}; choose from {list(AUGMENTATIONS)}")
+    x = images[:8]
+    x = x.float() / 255 if x.dtype == torch.uint8 else x.float()
+    rows = [("original", x)]
+    with torch.no_grad():
+        for k in kinds:
+            t = AUGMENTATIONS[k]
+            g = torch.Generator().manual_seed(seed)
+            rows.append((f"{k}\n{t.default:g} ({t.unit})", t.apply(x, t.default, "nearest", g)))
+    n = x.shape[0]
+    fig = Figure(figsize=(1.2 * n + 2.2, 1.2 * len(rows)))
+    axes = np.atleast_2d(fig.subplots(len(rows), n, squeeze=False))
+    fig.subplots_adjust(left=2.1 / (1.2 * n + 2.2), right=0.99, top=0.99, bottom=0.01,
+                        wspace=0.05, hspace=0.08)
+    for row_axes, (label, batch) in zip(axes, rows, strict=True):
+        for ax, img in zip(row_axes, batch.clamp(0, 1), strict=True):
+            ax.imshow(img.permute(1, 2, 0).cpu().numpy(), interpolation="nearest")
+            ax.set_xticks([])
+            ax.set_yticks([])
+        row_axes[0].set_ylabel(label, rotation=0, ha="right", va="center", fontsize=8)
     return fig
 
 

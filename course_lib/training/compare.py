@@ -15,11 +15,12 @@ __all__ = ["gap_table", "plot_runs"]
 
 
 def plot_runs(histories: Mapping[str, History], title: str = "",
-              metrics: Sequence[str] = ("loss", "acc")) -> Figure:
+              metrics: Sequence[str] = ("loss", "acc"), eval_label: str = "test") -> Figure:
     """One panel per metric ("loss", "acc"), one colour per run: training solid, test dashed.
 
     The training curve is what `fit` records, the running mean over each epoch with dropout
     and augmentation active; the test curve is measured in evaluation mode after the epoch.
+    `eval_label` names the held-out set in the legend ("validation" when `fit` got one).
     """
     if not histories:
         raise ValueError("plot_runs needs at least one History")
@@ -32,7 +33,8 @@ def plot_runs(histories: Mapping[str, History], title: str = "",
                     label=f"{name} (train)")
             test = history.column(f"test_{metric}")
             if any(v is not None for v in test):
-                ax.plot(epochs, test, "--", color=f"C{i}", lw=1.5, label=f"{name} (test)")
+                ax.plot(epochs, test, "--", color=f"C{i}", lw=1.5,
+                        label=f"{name} ({eval_label})")
         ax.set_xlabel("epoch")
         ax.set_ylabel({"loss": "loss", "acc": "accuracy"}.get(metric, metric))
         ax.grid(alpha=0.3)
@@ -44,7 +46,8 @@ def plot_runs(histories: Mapping[str, History], title: str = "",
 
 def gap_table(results: Mapping[str, Mapping[str, float]]) -> str:
     """A fixed-width table: one row per run with its train and test accuracy (fractions in [0, 1])
-    and the gap between them in percentage points, plus any other columns given (losses).
+    and the gap between them in percentage points, plus any other columns given (accuracies,
+    keys containing "acc", as percentages; anything else, such as losses, to 3 decimals).
 
     results: {run name: {"train_acc": ..., "test_acc": ..., optional "train_loss", ...}}.
     """
@@ -57,7 +60,7 @@ def gap_table(results: Mapping[str, Mapping[str, float]]) -> str:
     for name, r in results.items():
         gap = 100 * (r["train_acc"] - r["test_acc"])
         rows.append([name, f"{r['train_acc']:.1%}", f"{r['test_acc']:.1%}", f"{gap:.1f}",
-                     *[f"{r[k]:.3f}" for k in extra]])
+                     *[f"{r[k]:.1%}" if "acc" in k else f"{r[k]:.3f}" for k in extra]])
     widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
     lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
                        for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
