@@ -150,30 +150,23 @@ def _penalty_case(label: str, weights: tuple[np.ndarray, ...], lam: float, kind:
     return Case(label, run)
 
 
+def _penalty_cases(kind: str, answer: float, lam: float, seed: int) -> list[Case]:
+    """The worked example (λ = 0.1, `answer`) and three random layers with strength `lam`."""
+    rng = np.random.default_rng(seed)
+    layers = (rng.normal(size=(4, 3)), rng.normal(size=(6, 4, 3, 3)), rng.normal(size=5))
+    return [_penalty_case(f"worked example: two arrays, λ = 0.1 (answer {answer:g})",
+                          _WORKED_WEIGHTS, 0.1, kind),
+            _penalty_case(f"three random layers, λ = {lam:g}", layers, lam, kind)]
+
+
 def check_l1_penalty(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(weights, lam)` = lam · Σ |w| over a list of arrays (2 points)."""
-    rng = np.random.default_rng(7)
-    cases = [
-        _penalty_case("worked example: two arrays, λ = 0.1 (answer 0.75)", _WORKED_WEIGHTS,
-                      0.1, "l1"),
-        _penalty_case("three random layers, λ = 1e-3",
-                      (rng.normal(size=(4, 3)), rng.normal(size=(6, 4, 3, 3)),
-                       rng.normal(size=5)), 1e-3, "l1"),
-    ]
-    return run_cases("l1_penalty", fn, cases, verbose=verbose)
+    return run_cases("l1_penalty", fn, _penalty_cases("l1", 0.75, 1e-3, 7), verbose=verbose)
 
 
 def check_l2_penalty(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(weights, lam)` = lam · Σ w² over a list of arrays (2 points)."""
-    rng = np.random.default_rng(8)
-    cases = [
-        _penalty_case("worked example: two arrays, λ = 0.1 (answer 1.525)", _WORKED_WEIGHTS,
-                      0.1, "l2"),
-        _penalty_case("three random layers, λ = 5e-4",
-                      (rng.normal(size=(4, 3)), rng.normal(size=(6, 4, 3, 3)),
-                       rng.normal(size=5)), 5e-4, "l2"),
-    ]
-    return run_cases("l2_penalty", fn, cases, verbose=verbose)
+    return run_cases("l2_penalty", fn, _penalty_cases("l2", 1.525, 5e-4, 8), verbose=verbose)
 
 
 # -------------------------------------------------------------------------------- weight decay
