@@ -144,6 +144,7 @@ def test_mixup_blends_images_and_labels():
     x, y = _batch(8), torch.arange(8) % 3
     xm, ym, lam = A.mixup(x, y, 3, alpha=0.4, generator=_gen(3))
     assert 0 <= lam <= 1 and xm.shape == x.shape and ym.shape == (8, 3)
+    assert xm.min() >= 0 and xm.max() <= 1  # a convex blend stays in [0, 1]
     torch.testing.assert_close(ym.sum(1), torch.ones(8))
     perm = torch.randperm(8, generator=_gen(99))
     xs, ys = A.mix(x, torch.nn.functional.one_hot(y, 3).float(), perm, 1.0)

@@ -115,9 +115,11 @@ def affine(
     if fill not in FILL_MODES:
         raise ValueError(f"fill must be one of {sorted(FILL_MODES)}, got {fill!r}")
     n, _, h, w = x.shape
-    p = {k: _per_image(v, n, x, k).double() for k, v in
-         (("angle", angle), ("dx", translate[0]), ("dy", translate[1]), ("shear", shear),
-          ("zx", zoom[0]), ("zy", zoom[1]))}
+    # The N small matrices are built in float64 on the CPU (MPS has no float64), then moved.
+    cpu = torch.empty(0, dtype=torch.float64)
+    p = {k: _per_image(v.detach().cpu() if isinstance(v, torch.Tensor) else v, n, cpu, k)
+         for k, v in (("angle", angle), ("dx", translate[0]), ("dy", translate[1]),
+                      ("shear", shear), ("zx", zoom[0]), ("zy", zoom[1]))}
     if (p["zx"] <= 0).any() or (p["zy"] <= 0).any():
         raise ValueError("zoom factors must be positive")
     a, s = torch.deg2rad(p["angle"]), torch.tan(torch.deg2rad(p["shear"]))
@@ -125,18 +127,18 @@ def affine(
     # Forward map in pixel coordinates centred on the image (y down): content point q = M p + t,
     # M = rotation · shear · magnification, magnification = 1 / zoom.
     rot = torch.stack([torch.stack([cos, sin], -1), torch.stack([-sin, cos], -1)], -2)  # (N,2,2)
-    shr = torch.zeros(n, 2, 2, dtype=torch.float64, device=x.device)
+    shr = torch.zeros(n, 2, 2, dtype=torch.float64)
     shr[:, 0, 0], shr[:, 0, 1], shr[:, 1, 1] = 1.0, s, 1.0
     mag = torch.diag_embed(torch.stack([1 / p["zx"], 1 / p["zy"]], -1))
     m = rot @ shr @ mag
     t = torch.stack([p["dx"], p["dy"]], -1)[..., None]  # (N, 2, 1)
     # grid_sample wants the inverse (output → input) in normalized coordinates, where
     # (align_corners=False) a pixel-centred coordinate u is u / (W/2): D = diag(W/2, H/2).
-    d = torch.tensor([w / 2, h / 2], dtype=torch.float64, device=x.device)
+    d = torch.tensor([w / 2, h / 2], dtype=torch.float64)
     m_inv = torch.linalg.inv(m)
     theta = torch.cat([m_inv * d[None, None, :] / d[None, :, None],
                        -(m_inv @ t) / d[None, :, None]], dim=2)  # (N, 2, 3)
-    grid = F.affine_grid(theta.to(x.dtype), list(x.shape), align_corners=False)
+    grid = F.affine_grid(theta.to(x.device, x.dtype), list(x.shape), align_corners=False)
     return F.grid_sample(x, grid, mode=mode, padding_mode=FILL_MODES[fill], align_corners=False)
 
 
@@ -170,7 +172,7 @@ def random_affine(
              _uniform(n, -translate[1] * h, translate[1] * h, generator),
              _uniform(n, -shear, shear, generator),
              _uniform(n, zoom[0], zoom[1], generator), _uniform(n, zoom[0], zoom[1], generator)]
-    angle, dx, dy, sh, zx, zy = (d.to(x.device) for d in draws)
+    angle, dx, dy, sh, zx, zy = draws  # CPU float64: `affine` builds its matrices there
     return affine(x, angle, (dx, dy), sh, (zx, zy), fill=fill)
 
 

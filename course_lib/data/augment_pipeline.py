@@ -90,7 +90,9 @@ def from_keras(
     """The `Augmentation` that draws what `ImageDataGenerator(...)` with these arguments draws.
 
     rotation_range: degrees (±); width/height_shift_range: fractions of the width/height (±);
-    shear_range: **degrees** (±), as Keras documents it, so 0.2 is a barely visible 0.2°;
+    shear_range: **degrees** (±), as Keras documents it since 2017 (before, radians: the old
+    0.2 is 11.5° now, and today's 0.2 a barely visible 0.2°; Keras's shear matrix also differs
+    slightly, [[1, −sin], [0, cos]] against our [[1, tan], [0, 1]]);
     zoom_range: z or (lo, hi), zoom factors per axis in [1 − z, 1 + z]; fill_mode: "nearest",
     "reflect" or "constant" (Keras's "wrap" has no grid_sample counterpart). Keras's other
     arguments (rescale, brightness_range, channel shifts) are not covered.
