@@ -1,65 +1,48 @@
-"""The contract every exercise set's checks keep, as reusable tests: correct code earns full
-marks, an untouched stub earns nothing with one message, and no odd return value or exception
-of the learner's function makes a check crash. A test module binds them to its set with
-`contract_tests(exercise_set, correct)`; it adds its own tests for the typical mistakes."""
+"""What every exercise check and exercise notebook must do, written once for the grading tests:
+full marks for correct code, nothing (and one message) for a stub, no exception whatever the
+learner's function returns; the solution notebook full marks, its student copy zero."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
 
-import numpy as np
-import pytest
-import torch
-
-from course_lib.grading import EXERCISE_SETS, CheckResult, find_check, run_check
+from course_lib.grading import EXERCISE_SETS, find_check, grade_notebook, run_check
 from course_lib.grading.core import NOT_IMPLEMENTED
 
-# What a careless learner's function might return instead of the answer.
-ODD_RETURNS = [None, "text", {}, 1e300, -1, np.zeros(()), np.ones(3, dtype=complex),
-               np.array([object()]), np.full((2, 2), np.inf), torch.ones(2), (1, 2),
-               (np.zeros(3), "x")]
 
-
-def run(name: str, fn: Callable) -> CheckResult:
-    return run_check(name, fn, verbose=False)
-
-
-def failures(result: CheckResult) -> str:
-    """The failed cases' messages, joined, to search for the expected hint."""
-    return " | ".join(m for m in result.messages if m.startswith("✗"))
-
-
-def _stub(*args, **kwargs):
+def stub(*args: Any, **kwargs: Any) -> None:
     raise NotImplementedError("Your code here")
 
 
-def contract_tests(exercise_set: str, correct: dict[str, Callable]) -> tuple[Callable, ...]:
-    """Test functions for `exercise_set`, whose checks are named by the keys of `correct`
-    (reference solutions written independently of the library)."""
-    names = [c.name for c in EXERCISE_SETS[exercise_set]]
+def run(name: str, fn: Any):
+    return run_check(name, fn, verbose=False)
 
-    def test_the_set_is_complete():
-        assert names == list(correct)
 
-    @pytest.mark.parametrize("name", names)
-    def test_correct_code_earns_full_points(name):
-        result = run(name, correct[name])
-        assert result.points == result.max_points == find_check(name).max_points > 0, (
-            result.report())
+def failures(result) -> str:
+    """The messages of the failed cases, one per line."""
+    return "\n".join(m for m in result.messages if not m.startswith("✓"))
 
-    @pytest.mark.parametrize("name", names)
-    def test_a_stub_earns_nothing_with_one_message(name):
-        result = run(name, _stub)
-        assert result.points == 0 and result.messages == [NOT_IMPLEMENTED]
 
-    @pytest.mark.parametrize("name", names)
-    def test_odd_returns_and_exceptions_never_crash_a_check(name):
-        for odd in ODD_RETURNS:
-            result = run(name, lambda *a, _odd=odd, **kw: _odd)
-            assert result.points < result.max_points
-            assert not any("check itself failed" in m for m in result.messages), result.report()
-        assert "ZeroDivisionError" in failures(run(name, lambda *a, **kw: 1 / 0))
+def assert_check_contract(
+    exercise_set: str, name: str, correct: Callable[..., Any], odd_returns: Sequence[Any]
+) -> None:
+    result = run(name, correct)
+    assert result.points == result.max_points == find_check(name, exercise_set).max_points > 0, (
+        result.messages)
+    assert all(m.startswith("✓") for m in result.messages)
+    stubbed = run(name, stub)
+    assert stubbed.points == 0 and stubbed.messages == [NOT_IMPLEMENTED]
+    for odd in odd_returns:
+        wrong = run(name, lambda *a, _odd=odd, **kw: _odd)
+        assert wrong.points < wrong.max_points and len(wrong.messages) == len(result.messages)
 
-    return (test_the_set_is_complete, test_correct_code_earns_full_points,
-            test_a_stub_earns_nothing_with_one_message,
-            test_odd_returns_and_exceptions_never_crash_a_check)
+
+def assert_notebook_contract(exercise_set: str, source: Path, student: Path) -> None:
+    total = sum(c.max_points for c in EXERCISE_SETS[exercise_set])
+    solved = grade_notebook(source)
+    assert solved.points == solved.max_points == total and solved.errors == []
+    untouched = grade_notebook(student)
+    assert (untouched.points, untouched.max_points) == (0, total) and untouched.errors == []
+    assert all(r.messages == [NOT_IMPLEMENTED] for r in untouched.results)

@@ -5,7 +5,19 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from grading_contract import contract_tests, failures, run
+import torch
+from grading_contract import assert_check_contract, assert_notebook_contract, failures, run
+
+from course_lib.authoring.notebooks import ROOT
+from course_lib.grading import EXERCISE_SETS
+
+SET = "augmentation"
+SOURCE = ROOT / "exercises" / "source" / "08_datasets_augmentation.ipynb"
+STUDENT = ROOT / "exercises" / "08_datasets_augmentation.ipynb"
+# What a careless learner's function might return instead of the answer.
+ODD_RETURNS = [None, "text", {}, 1e300, np.zeros(()), np.ones(3, dtype=complex),
+               np.array([object()]), np.full((2, 2), np.inf), torch.ones(2), (1, 2),
+               (np.zeros(3), "x")]
 
 # ------------------------------------------------------ reference answers, written independently
 
@@ -39,12 +51,21 @@ def mixup(x1, y1, x2, y2, lam):
 CORRECT = {"channel_stats": channel_stats, "normalize": normalize, "hflip": hflip,
            "pad_and_crop": pad_and_crop, "mixup": mixup}
 
-(
-    test_the_set_is_complete,
-    test_correct_code_earns_full_points,
-    test_a_stub_earns_nothing_with_one_message,
-    test_odd_returns_and_exceptions_never_crash_a_check,
-) = contract_tests("augmentation", CORRECT)
+NAMES = [c.name for c in EXERCISE_SETS[SET]]
+
+
+def test_the_set_is_complete():
+    assert NAMES == list(CORRECT)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_full_marks_for_correct_code_none_for_stubs_and_no_exception(name):
+    assert_check_contract(SET, name, CORRECT[name], ODD_RETURNS)
+    assert "ZeroDivisionError" in failures(run(name, lambda *a, **kw: 1 / 0))
+
+
+def test_the_notebook_solutions_earn_full_marks_and_the_stubs_none():
+    assert_notebook_contract(SET, SOURCE, STUDENT)
 
 
 MISTAKES = [
