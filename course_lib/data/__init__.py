@@ -2,11 +2,15 @@
 
 Standard datasets in their official formats (IDX, CIFAR-10 binary) found via `COURSE_DATA_DIR`, the
 user cache or a verified download; offline data (sklearn digits, sample photos, drawn shapes);
-`ImageSet` to hold them and `DeviceBatches` to batch and augment them on the device.
+`ImageSet` to hold them, `DeviceBatches` to batch them on the device and `augment` /
+`Augmentation` to augment them there; `catalog` holds facts about datasets not shipped here.
 """
 
+from .augment_pipeline import KERAS_LECTURE_SETTINGS, Augmentation, from_keras
 from .batches import Augment, DeviceBatches, crop_and_flip
 from .builtin import load_digits, sample_photo, sample_photo_names, to_gray
+from .catalog import DATASET_FACTS, LABEL_ERRORS, DatasetFacts, LabelErrors
+from .cats_vs_dogs import Splits, load_cats_vs_dogs, split_per_class
 from .cifar import read_batch, read_batches, read_class_names
 from .datasets import (
     FASHION_MNIST_CLASSES,
@@ -24,17 +28,24 @@ from .store import cache_root, clear_verified, data_root, downloads_allowed, fet
 
 __all__ = [
     "DATASETS",
+    "DATASET_FACTS",
+    "LABEL_ERRORS",
     "FASHION_MNIST_CLASSES",
+    "KERAS_LECTURE_SETTINGS",
     "MNIST_CLASSES",
     "SHAPE_KINDS",
     "Augment",
+    "Augmentation",
     "DatasetCorruptError",
     "DatasetError",
+    "DatasetFacts",
     "DatasetNotFoundError",
     "DatasetSpec",
     "DeviceBatches",
     "FileSpec",
     "ImageSet",
+    "LabelErrors",
+    "Splits",
     "cache_root",
     "clear_verified",
     "crop_and_flip",
@@ -42,7 +53,9 @@ __all__ = [
     "downloads_allowed",
     "draw_shape",
     "fetch_url",
+    "from_keras",
     "get_spec",
+    "load_cats_vs_dogs",
     "load_cifar10",
     "load_digits",
     "load_fashion_mnist",
@@ -56,5 +69,6 @@ __all__ = [
     "read_idx",
     "sample_photo",
     "sample_photo_names",
+    "split_per_class",
     "to_gray",
 ]

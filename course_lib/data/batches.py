@@ -7,7 +7,7 @@ The approach of the fastest CIFAR-10 trainers (Keller Jordan's airbench, tysam-c
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
 import torch
@@ -55,8 +55,10 @@ class DeviceBatches:
     """Iterate over `(x, y)` minibatches of an ImageSet held on `device`.
 
     x: (B, C, H, W) float32, scaled to [0, 1], augmented, then normalized by `mean`/`std`;
-    y: (B,) int64. Each pass over it is one epoch; its order and augmentation come from a
-    torch.Generator seeded with `seed + epoch`, so runs are reproducible (and `set_epoch` resumes).
+    y: (B,) int64. `augment` is an `Augment` (crop and flip) or any callable
+    `augment(x, generator) -> x` on the [0, 1] batch (such as `augment_pipeline.Augmentation`).
+    Each pass over it is one epoch; its order and augmentation come from a torch.Generator
+    seeded with `seed + epoch`, so runs are reproducible (and `set_epoch` resumes).
     """
 
     def __init__(
@@ -65,7 +67,7 @@ class DeviceBatches:
         batch_size: int,
         device: torch.device | str,
         shuffle: bool = False,
-        augment: Augment | None = None,
+        augment: Augment | Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None = None,
         mean: Sequence[float] | None = None,
         std: Sequence[float] | None = None,
         drop_last: bool = False,
@@ -109,7 +111,7 @@ class DeviceBatches:
         n = self.images.shape[0]
         order = torch.randperm(n, generator=g) if self.shuffle else torch.arange(n)
         aug = self.augment
-        if aug is not None:
+        if isinstance(aug, Augment):
             flips = (
                 torch.rand(n, generator=g) < 0.5 if aug.flip else torch.zeros(n, dtype=torch.bool)
             )
@@ -119,8 +121,10 @@ class DeviceBatches:
         for b in range(len(self)):
             index = order[b * self.batch_size : (b + 1) * self.batch_size]
             x = self.images[index].float().div_(255)
-            if aug is not None:
+            if isinstance(aug, Augment):
                 x = crop_and_flip(x, offsets[index], flips[index], aug.crop_padding, aug.pad_mode)
+            elif aug is not None:
+                x = aug(x, g)  # draws its own random numbers from the epoch's generator
             if self.mean is not None:
                 x = x - self.mean
             if self.std is not None:

@@ -8,6 +8,14 @@ from .activations import (
     activations_explorer_static,
     render_layer_activations,
 )
+from .augmentation import (
+    AUGMENTATIONS,
+    augmentation_explorer,
+    augmentation_explorer_static,
+    augmentation_gallery,
+    render_augmentation,
+)
+from .batchnorm import batchnorm_explorer, batchnorm_explorer_static, render_batchnorm
 from .convolution import (
     EXPLORER_KERNELS,
     WORKED_EXAMPLE_IMAGE,
@@ -19,6 +27,7 @@ from .convolution import (
     render_conv_step,
     render_filter_response,
 )
+from .dropout import dropout_explorer, dropout_explorer_static, render_dropout
 from .frames import StaticSlider, explorer_html, figure_to_png, static_slider
 from .gradcam import grad_cam_explorer, grad_cam_explorer_static, render_grad_cam
 from .layer_trace import (
@@ -45,6 +54,7 @@ from .widgets import Explorer, interactive_explorer
 from .xor_mlp import render_xor_training, xor_explorer, xor_explorer_static
 
 __all__ = [
+    "AUGMENTATIONS",
     "EXPLORER_KERNELS",
     "OUTPUT_SIZE_CASES",
     "POOLING_EXAMPLE",
@@ -55,8 +65,15 @@ __all__ = [
     "StaticSlider",
     "activations_explorer",
     "activations_explorer_static",
+    "augmentation_explorer",
+    "augmentation_explorer_static",
+    "augmentation_gallery",
+    "batchnorm_explorer",
+    "batchnorm_explorer_static",
     "conv_explorer",
     "conv_explorer_static",
+    "dropout_explorer",
+    "dropout_explorer_static",
     "explorer_html",
     "figure_to_png",
     "filter_response_static",
@@ -70,7 +87,10 @@ __all__ = [
     "pooling_static",
     "receptive_field_explorer",
     "receptive_field_static",
+    "render_augmentation",
+    "render_batchnorm",
     "render_conv_step",
+    "render_dropout",
     "render_filter_response",
     "render_output_size",
     "render_pooling",

@@ -28,6 +28,8 @@ __all__ = [
     "CheckResult",
     "call",
     "expect_array",
+    "expect_arrays",
+    "expect_float",
     "expect_int",
     "run_cases",
 ]
@@ -201,6 +203,63 @@ def expect_int(got: Any, expected: int, mistakes: Sequence[tuple[int, str]] = ()
         return
     hint = next((m for alt, m in mistakes if alt == int(got)), "")
     raise CaseFailure(f"expected {expected:,}, got {int(got):,}" + (f": {hint}" if hint else ""))
+
+
+def expect_float(
+    got: Any, expected: float, mistakes: Sequence[tuple[float, str]] = (), rtol: float = 1e-6
+) -> None:
+    """Raise CaseFailure unless `got` is a real number (or 0-d array) close to `expected`.
+
+    mistakes: pairs (what a typical wrong implementation returns, the hint to give if `got`
+    is close to it).
+    """
+    if got is None:
+        raise CaseFailure("returned None: did you forget the `return` statement?")
+    if isinstance(got, np.ndarray) and got.ndim == 0:
+        got = got.item()
+    if isinstance(got, bool) or not isinstance(got, int | float | np.integer | np.floating):
+        shape = f" of shape {got.shape}" if isinstance(got, np.ndarray) else ""
+        raise CaseFailure(f"expected a number, got a {_type_name(got)}{shape}"
+                          + (": sum it to one number" if shape else ""))
+    got = float(got)
+    if not np.isfinite(got):
+        raise CaseFailure(f"returned {got}")
+    atol = 1e-9 * max(1.0, abs(expected))
+    if abs(got - expected) <= atol + rtol * abs(expected):
+        return
+    hint = next((m for alt, m in mistakes if abs(got - alt) <= atol + rtol * abs(alt)), "")
+    raise CaseFailure(f"expected {expected:.6g}, got {got:.6g}" + (f": {hint}" if hint else ""))
+
+
+def expect_arrays(
+    got: Any,
+    expected: Sequence[np.ndarray],
+    names: Sequence[str],
+    mistakes: Callable[[], Sequence[tuple[Sequence[np.ndarray], str]]] = tuple,
+    rtol: float = 1e-4,
+) -> None:
+    """Raise CaseFailure unless `got` is a tuple of arrays matching `expected`, one by one.
+
+    names: what each element is ("new running_mean", ...), used in the messages. mistakes:
+    pairs (the tuple a typical wrong implementation returns, the hint), checked on a mismatch.
+    """
+    if got is None:
+        raise CaseFailure("returned None: did you forget the `return` statement?")
+    if not isinstance(got, tuple | list) or len(got) != len(expected):
+        raise CaseFailure(f"expected a tuple of {len(expected)} arrays ({', '.join(names)}), "
+                          f"got a {_type_name(got)}"
+                          + (f" of length {len(got)}" if isinstance(got, tuple | list) else ""))
+    for k, (g, e, name) in enumerate(zip(got, expected, names, strict=True)):
+        try:
+            expect_array(g, e, rtol=rtol)
+        except CaseFailure as failure:
+            for alt, message in mistakes():
+                alt_k = np.asarray(alt[k])
+                if (isinstance(g, np.ndarray) and alt_k.shape == g.shape
+                        and np.all(np.isfinite(g)) and np.allclose(g, alt_k, rtol=rtol,
+                                                                   atol=1e-5)):
+                    raise CaseFailure(f"{name}: {message}") from None
+            raise CaseFailure(f"{name}: {failure}") from None
 
 
 def _record(result: CheckResult) -> None:

@@ -10,6 +10,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .augmentation import (
+    check_channel_stats,
+    check_hflip,
+    check_mixup,
+    check_normalize,
+    check_pad_and_crop,
+)
+from .batchnorm import (
+    check_batchnorm2d_train,
+    check_batchnorm_eval,
+    check_batchnorm_train,
+    check_running_update,
+)
 from .conv_arithmetic import (
     check_conv_params,
     check_output_size,
@@ -30,6 +43,12 @@ from .pooling import (
     check_stochastic_pool_inference,
 )
 from .receptive_field import check_receptive_field
+from .regularization import (
+    check_dropout,
+    check_l1_penalty,
+    check_l2_penalty,
+    check_weight_decay_step,
+)
 from .visualizing import check_collect_activations, check_grad_cam_from, check_mass_in_box
 
 __all__ = ["EXERCISE_SETS", "Check", "check", "find_check", "run_check"]
@@ -72,6 +91,25 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("avg_pool2d", check_avg_pool2d, 3),
         Check("global_avg_pool2d", check_global_avg_pool2d, 2),
         Check("stochastic_pool_inference", check_stochastic_pool_inference, 3),
+    ),
+    "regularization": (
+        Check("dropout", check_dropout, 5),
+        Check("l1_penalty", check_l1_penalty, 2),
+        Check("l2_penalty", check_l2_penalty, 2),
+        Check("weight_decay_step", check_weight_decay_step, 2),
+    ),
+    "batch_normalization": (
+        Check("batchnorm_train", check_batchnorm_train, 3),
+        Check("running_update", check_running_update, 3),
+        Check("batchnorm_eval", check_batchnorm_eval, 2),
+        Check("batchnorm2d_train", check_batchnorm2d_train, 3),
+    ),
+    "augmentation": (
+        Check("channel_stats", check_channel_stats, 3),
+        Check("normalize", check_normalize, 3),
+        Check("hflip", check_hflip, 2),
+        Check("pad_and_crop", check_pad_and_crop, 3),
+        Check("mixup", check_mixup, 2),
     ),
     "visualizing": (
         Check("grad_cam_from", check_grad_cam_from, 3),

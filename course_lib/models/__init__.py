@@ -1,6 +1,8 @@
 """Model definitions used across chapters; each module holds one family of architectures."""
 
 from .alexnet import AlexNet, AlexNetSmall
+from .conv_stacks import ConvNet
+from .dropout_cnn import DropoutCNN
 from .googlenet import INCEPTION_TABLE, GoogLeNet, GoogLeNetSmall, Inception, InceptionSpec
 from .lenet import LeNet5
 from .mlp import MLP
@@ -11,8 +13,8 @@ from .zoo import ARCHITECTURES, Architecture, LayerGroup, LayerTable, build, lay
 
 __all__ = [
     "ARCHITECTURES",
-    "MLP",
     "INCEPTION_TABLE",
+    "MLP",
     "VGG",
     "VGG_CONFIGS",
     "AlexNet",
@@ -20,6 +22,8 @@ __all__ = [
     "Architecture",
     "BasicBlock",
     "Bottleneck",
+    "ConvNet",
+    "DropoutCNN",
     "GoogLeNet",
     "GoogLeNetSmall",
     "Inception",

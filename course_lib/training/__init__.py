@@ -5,24 +5,33 @@ Follows pytorch/examples `mnist/main.py` (plain `train`/`evaluate` functions); p
 """
 
 from .checkpoint import load_checkpoint, read_checkpoint, save_checkpoint
+from .compare import gap_table, plot_runs
 from .fit import TrainConfig, build_optimizer, build_scheduler, fit
 from .gradients import LayerGradient, layer_gradient_norms
 from .history import EpochRecord, History
 from .loop import autocast_dtype, evaluate, train_one_epoch
+from .trace import StepTrace, plot_grad_norms, plot_step_accuracy, trace_training, weight_layers
 
 __all__ = [
     "EpochRecord",
     "History",
     "LayerGradient",
+    "StepTrace",
     "TrainConfig",
     "autocast_dtype",
     "build_optimizer",
     "build_scheduler",
     "evaluate",
     "fit",
+    "gap_table",
     "layer_gradient_norms",
     "load_checkpoint",
+    "plot_grad_norms",
+    "plot_runs",
+    "plot_step_accuracy",
     "read_checkpoint",
     "save_checkpoint",
+    "trace_training",
     "train_one_epoch",
+    "weight_layers",
 ]

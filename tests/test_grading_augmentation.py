@@ -1,0 +1,96 @@
+"""Preprocessing and augmentation checks: full marks for correct code, none for stubs, a specific
+message for each typical mistake, and no crash whatever the learner's function does."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+from grading_contract import assert_check_contract, assert_notebook_contract, failures, run
+
+from course_lib.authoring.notebooks import ROOT
+from course_lib.grading import EXERCISE_SETS
+
+SET = "augmentation"
+SOURCE = ROOT / "exercises" / "source" / "08_datasets_augmentation.ipynb"
+STUDENT = ROOT / "exercises" / "08_datasets_augmentation.ipynb"
+# What a careless learner's function might return instead of the answer.
+ODD_RETURNS = [None, "text", {}, 1e300, np.zeros(()), np.ones(3, dtype=complex),
+               np.array([object()]), np.full((2, 2), np.inf), torch.ones(2), (1, 2),
+               (np.zeros(3), "x")]
+
+# ------------------------------------------------------ reference answers, written independently
+
+
+def channel_stats(images):
+    x = images / 255.0
+    return x.mean(axis=(0, 2, 3)), x.std(axis=(0, 2, 3))
+
+
+def normalize(images, mean, std):
+    return (images / 255.0 - mean[None, :, None, None]) / std[None, :, None, None]
+
+
+def hflip(images, flags):
+    out = images.copy()
+    out[flags] = images[flags][..., ::-1]
+    return out
+
+
+def pad_and_crop(images, padding, offsets):
+    n, c, h, w = images.shape
+    padded = np.zeros((n, c, h + 2 * padding, w + 2 * padding))
+    padded[:, :, padding : padding + h, padding : padding + w] = images
+    return np.stack([padded[i, :, r : r + h, q : q + w] for i, (r, q) in enumerate(offsets)])
+
+
+def mixup(x1, y1, x2, y2, lam):
+    return lam * x1 + (1 - lam) * x2, lam * y1 + (1 - lam) * y2
+
+
+CORRECT = {"channel_stats": channel_stats, "normalize": normalize, "hflip": hflip,
+           "pad_and_crop": pad_and_crop, "mixup": mixup}
+
+NAMES = [c.name for c in EXERCISE_SETS[SET]]
+
+
+def test_the_set_is_complete():
+    assert NAMES == list(CORRECT)
+
+
+@pytest.mark.parametrize("name", NAMES)
+def test_full_marks_for_correct_code_none_for_stubs_and_no_exception(name):
+    assert_check_contract(SET, name, CORRECT[name], ODD_RETURNS)
+    assert "ZeroDivisionError" in failures(run(name, lambda *a, **kw: 1 / 0))
+
+
+def test_the_notebook_solutions_earn_full_marks_and_the_stubs_none():
+    assert_notebook_contract(SET, SOURCE, STUDENT)
+
+
+MISTAKES = [
+    ("channel_stats", lambda im: (im.mean(axis=(0, 2, 3)), im.std(axis=(0, 2, 3))), "255"),
+    ("channel_stats", lambda im: ((im / 255).mean(axis=(0, 2, 3)),
+                                  (im / 255).std(axis=(0, 2, 3), ddof=1)), "ddof=0"),
+    ("channel_stats", lambda im: ((im / 255).mean(axis=(0, 2, 3)),), "tuple of 2"),
+    ("normalize", lambda im, m, s: (im - m[None, :, None, None]) / s[None, :, None, None], "255"),
+    ("normalize", lambda im, m, s: (im / 255 - m) / s, "(1, C, 1, 1)"),
+    ("normalize", lambda im, m, s: im / 255 - m[None, :, None, None], "standard deviation"),
+    ("hflip", lambda im, f: np.where(f[:, None, None, None], im[:, :, ::-1], im), "vertical"),
+    ("hflip", lambda im, f: im[..., ::-1], "every image"),
+    ("hflip", lambda im, f: np.where(f[:, None, None, None], im, im[..., ::-1]), "wrong way"),
+    ("pad_and_crop", lambda im, p, o: pad_and_crop(im, p, o[:, ::-1]), "(row, column)"),
+    ("pad_and_crop", lambda im, p, o: np.stack([
+        np.pad(im[i], ((0, 0), (p, p), (p, p)), mode="reflect")[:, r : r + im.shape[2],
+                                                                   q : q + im.shape[3]]
+        for i, (r, q) in enumerate(o)]), "not by reflection"),
+    ("mixup", lambda x1, y1, x2, y2, lam: mixup(x1, y1, x2, y2, 1 - lam), "weighs the first"),
+    ("mixup", lambda x1, y1, x2, y2, lam: (lam * x1 + (1 - lam) * x2, y1), "same λ"),
+]
+
+
+@pytest.mark.parametrize("name,fn,message", MISTAKES)
+def test_typical_mistakes_are_named(name, fn, message):
+    result = run(name, fn)
+    assert result.points < result.max_points and message in failures(result), result.report()
+
