@@ -5,7 +5,7 @@ Follows pytorch/examples `mnist/main.py` (plain `train`/`evaluate` functions); p
 """
 
 from .checkpoint import load_checkpoint, read_checkpoint, save_checkpoint
-from .compare import gap_table, plot_runs
+from .curves import gap_table, plot_runs
 from .fit import TrainConfig, build_optimizer, build_scheduler, fit
 from .gradients import LayerGradient, layer_gradient_norms
 from .history import EpochRecord, History

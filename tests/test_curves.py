@@ -1,4 +1,4 @@
-"""course_lib.training.compare: several runs in one figure, and the gap table's numbers."""
+"""course_lib.training.curves: several runs in one figure, and the gap table's numbers."""
 
 from __future__ import annotations
 
