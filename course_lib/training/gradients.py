@@ -61,7 +61,8 @@ def layer_gradient_norms(
         for name, m in layers:
             grad = m.weight.grad
             norm = float(grad.norm()) if grad is not None else 0.0
-            result.append(LayerGradient(name, norm, norm / max(float(m.weight.norm()), 1e-12)))
+            weight = float(m.weight.detach().norm())
+            result.append(LayerGradient(name, norm, norm / max(weight, 1e-12)))
     finally:
         with torch.no_grad():
             for name, b in model.named_buffers():
