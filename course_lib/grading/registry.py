@@ -10,9 +10,16 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .architectures import check_inception, check_lenet5, check_vgg_param_count
 from .conv_arithmetic import check_conv_params, check_output_size
 from .convolution import check_conv2d, check_correlate2d, check_sobel_magnitude
 from .core import CheckResult
+from .residual import (
+    check_basic_block_weights,
+    check_bottleneck_weights,
+    check_residual_block,
+    check_stage_shapes,
+)
 
 __all__ = ["EXERCISE_SETS", "Check", "check", "find_check", "run_check"]
 
@@ -31,6 +38,17 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("sobel_magnitude", check_sobel_magnitude, 3),
         Check("conv_params", check_conv_params, 3),
         Check("output_size", check_output_size, 2),
+    ),
+    "architectures": (
+        Check("lenet5", check_lenet5, 3),
+        Check("vgg_param_count", check_vgg_param_count, 3),
+        Check("inception", check_inception, 3),
+    ),
+    "resnet": (
+        Check("residual_block", check_residual_block, 3),
+        Check("basic_block_weights", check_basic_block_weights, 1),
+        Check("bottleneck_weights", check_bottleneck_weights, 2),
+        Check("stage_shapes", check_stage_shapes, 3),
     ),
 }
 
