@@ -75,6 +75,7 @@ class LayerGroup:
     output_shape: tuple[int, ...]  # (C, H, W) or (features,), without the batch dimension
     params: int  # parameters of the block (and of the elementwise layers folded into it)
     mult_adds: int  # multiply-adds for one sample
+    weights: int = 0  # the kernels and matrices alone (ndim ≥ 2): no biases, no BN scales
 
     @property
     def activations(self) -> int:
@@ -167,10 +168,13 @@ def layer_table(model: nn.Module | str, input_size: tuple[int, ...] | None = Non
         if isinstance(module, nn.Flatten):
             continue
         kept = bool(groups) and shapes[block] == groups[-1].output_shape
+        weights = sum(p.numel() for p in module.parameters() if p.ndim >= 2)
         if groups and (isinstance(module, _ELEMENTWISE) or (kept and params == macs == 0)):
             last = groups[-1]
             groups[-1] = LayerGroup(last.name, last.kind, last.output_shape,
-                                    last.params + params, last.mult_adds + macs)
+                                    last.params + params, last.mult_adds + macs,
+                                    last.weights + weights)
             continue
-        groups.append(LayerGroup(block, type(module).__name__, shapes[block], params, macs))
+        groups.append(LayerGroup(block, type(module).__name__, shapes[block], params, macs,
+                                 weights))
     return LayerTable(name, groups, s)
