@@ -5,6 +5,7 @@ the size of every feature map and where its parameters sit. The tables come from
 
 from __future__ import annotations
 
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -15,6 +16,12 @@ from .frames import StaticSlider, explorer_html
 from .widgets import Explorer, interactive_explorer
 
 __all__ = ["architecture_browser", "architecture_browser_static", "render_architecture"]
+
+
+@lru_cache(maxsize=len(ARCHITECTURES))
+def _table(name: str) -> LayerTable:
+    """layer_table(name), built once per name (the renders only read it)."""
+    return layer_table(name)
 
 
 def _short(n: int) -> str:
@@ -36,7 +43,7 @@ def render_architecture(name: str, table: LayerTable | None = None) -> Figure:
     if name not in ARCHITECTURES:
         raise ValueError(f"unknown architecture {name!r}; choose one of {', '.join(ARCHITECTURES)}")
     arch = ARCHITECTURES[name]
-    t = table if table is not None else layer_table(name)
+    t = table if table is not None else _table(name)
     groups = t.groups
     labels = [g.name.split(".")[-1] for g in groups]
     x = np.arange(len(groups))
@@ -108,13 +115,6 @@ def architecture_browser(dpi: float = 80) -> Explorer:
     """Live form (needs a running kernel): a dropdown of ARCHITECTURES."""
     import ipywidgets as widgets  # only here: importing the library needs no widget stack
 
-    tables: dict[str, LayerTable] = {}
-
-    def render(name: str) -> Figure:
-        if name not in tables:  # building a table takes up to a second or two: keep them
-            tables[name] = layer_table(name)
-        return render_architecture(name, tables[name])
-
     choice: Any = widgets.Dropdown(options=list(ARCHITECTURES), value="VGG-16",
                                    description="network")
-    return interactive_explorer(render, dpi=dpi, name=choice)
+    return interactive_explorer(render_architecture, dpi=dpi, name=choice)

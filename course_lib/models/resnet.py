@@ -16,7 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["SHORTCUTS", "BasicBlock", "Bottleneck", "ResNet", "cifar_resnet", "resnet"]
+__all__ = ["IMAGENET_DEPTHS", "SHORTCUTS", "BasicBlock", "Bottleneck", "ResNet", "cifar_resnet",
+           "resnet"]
 
 SHORTCUTS = ("A", "B", "C", None)  # None: a plain network, no shortcut at all
 IMAGENET_DEPTHS: dict[int, tuple[str, tuple[int, int, int, int]]] = {  # Table 1
