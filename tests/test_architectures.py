@@ -262,10 +262,17 @@ def test_meta_and_real_builds_agree():
 
 
 @pytest.mark.parametrize("make", [lambda: LeNet5(3), lambda: AlexNetSmall(width=8),
-                                  lambda: GoogLeNetSmall(width_divisor=16)],
-                         ids=["lenet", "alexnet_small", "googlenet_small"])
+                                  lambda: AlexNetSmall(width=8, batch_norm=True),
+                                  lambda: GoogLeNetSmall(width_divisor=16),
+                                  lambda: GoogLeNetSmall(width_divisor=16, batch_norm=False)],
+                         ids=["lenet", "alexnet_small", "alexnet_small_bn", "googlenet_small",
+                              "googlenet_small_no_bn"])
 def test_small_versions_take_cifar_images(make):
     model = make()
     out = model(torch.randn(2, 3, 32, 32))
     assert out.shape == (2, 10)
     out.sum().backward()
+    norms = sum(isinstance(m, nn.BatchNorm2d) for m in model.modules())
+    lrn = sum(isinstance(m, nn.LocalResponseNorm) for m in model.modules())
+    convs = sum(isinstance(m, nn.Conv2d) for m in model.modules())
+    assert norms in (0, convs) and not (norms and lrn)  # BN after every conv, or none
