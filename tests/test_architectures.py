@@ -140,6 +140,9 @@ def test_vgg16_parameters_and_layout(tables):
         (64, 112, 112), (128, 56, 56), (256, 28, 28), (512, 14, 14), (512, 7, 7)]
     # The three FC layers hold 89% of the parameters; the first conv block most activations.
     assert sum(g.params for g in fcs) == 123_642_856
+    convs = 64 * 224**2 * 2 + 128 * 112**2 * 2 + 256 * 56**2 * 3 + 512 * 28**2 * 3 + 512 * 14**2 * 3
+    pools = 64 * 112**2 + 128 * 56**2 + 256 * 28**2 + 512 * 14**2 + 512 * 7**2
+    assert t.activations == 3 * 224**2 + convs + pools + 4096 + 4096 + 1000 == 15_237_608
 
 
 def test_vgg_uses_only_3x3_stride_1_pad_1_and_2x2_pools():

@@ -6,9 +6,10 @@ from __future__ import annotations
 
 import pytest
 import torch
+from grading_helpers import failures, run, stub
 from torch import nn
 
-from course_lib.grading import EXERCISE_SETS, find_check, run_check
+from course_lib.grading import EXERCISE_SETS, find_check
 from course_lib.grading.architectures import (
     inception_params_reference,
     vgg_param_count_reference,
@@ -62,18 +63,6 @@ def inception(*spec):
 
 CORRECT = {"lenet5": lenet5, "vgg_param_count": vgg_param_count, "inception": inception}
 NAMES = [c.name for c in EXERCISE_SETS["architectures"]]
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError("Your code here")
-
-
-def run(name, fn):
-    return run_check(name, fn, verbose=False)
-
-
-def failures(result) -> str:
-    return "\n".join(m for m in result.messages if m.startswith("✗"))
 
 
 # ------------------------------------------------------------------------------ the references

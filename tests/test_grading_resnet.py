@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import pytest
 import torch
+from grading_helpers import failures, run, stub
 from torch import nn
 
 from course_lib.complexity import summary
-from course_lib.grading import EXERCISE_SETS, find_check, run_check
+from course_lib.grading import EXERCISE_SETS, find_check
 from course_lib.grading.core import NOT_IMPLEMENTED
 from course_lib.grading.residual import (
     basic_block_weights_reference,
@@ -74,18 +75,6 @@ def stage_shapes(image_size, bottleneck=False):
 CORRECT = {"residual_block": residual_block, "basic_block_weights": basic_block_weights,
            "bottleneck_weights": bottleneck_weights, "stage_shapes": stage_shapes}
 NAMES = [c.name for c in EXERCISE_SETS["resnet"]]
-
-
-def stub(*args, **kwargs):
-    raise NotImplementedError("Your code here")
-
-
-def run(name, fn):
-    return run_check(name, fn, verbose=False)
-
-
-def failures(result) -> str:
-    return "\n".join(m for m in result.messages if m.startswith("✗"))
 
 
 # ------------------------------------------------------------------------------ the references

@@ -91,6 +91,12 @@ class LayerTable:
     name: str  # model name
     groups: list[LayerGroup]  # in forward order
     summary: ModelSummary  # the leaf-level summary the groups were made from
+    activations: int = 0  # values output by the input and every non-elementwise layer, per sample
+
+    @property
+    def activation_mib(self) -> float:
+        """`activations` in MiB of float32: the forward pass's stored outputs for one sample."""
+        return self.activations * 4 / 2**20
 
     def to_rows(self) -> list[tuple[str, tuple[int, ...], int, int]]:
         """(name, output_shape, params, mult_adds) per group."""
@@ -152,6 +158,14 @@ def layer_table(model: nn.Module | str, input_size: tuple[int, ...] | None = Non
         for h in handles:
             h.remove()
 
+    # Memory: the input and every layer that computes new values (convolution, pooling, linear
+    # …); elementwise layers and reshapes are left out, as they can work in place or on views.
+    modules = dict(model.named_modules())
+    activations = math.prod(input_size) + sum(
+        math.prod(r.output_shape) for r in s.rows
+        if isinstance(r.output_shape, tuple)
+        and not isinstance(modules.get(r.name.split(" (call")[0]), (*_ELEMENTWISE, nn.Flatten)))
+
     kinds = {n: m for n, m in blocks}
     totals = {n: [0, 0] for n in order}
     for row in s.rows:
@@ -177,4 +191,4 @@ def layer_table(model: nn.Module | str, input_size: tuple[int, ...] | None = Non
             continue
         groups.append(LayerGroup(block, type(module).__name__, shapes[block], params, macs,
                                  weights))
-    return LayerTable(name, groups, s)
+    return LayerTable(name, groups, s, activations)
