@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 import torch
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 from torch import nn
 
 from ..complexity import summary
@@ -104,6 +105,7 @@ class Comparison:
                 style = (styles or {}).get(run.name, "-")
                 ax.plot(epochs, values, style, marker="o", markersize=3, label=run.name)
             ax.set_xlabel("epoch")
+            ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs only
             ax.set_ylabel(metric.replace("_", " "))
             ax.grid(alpha=0.3)
             ax.legend(fontsize=8)
