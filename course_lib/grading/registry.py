@@ -10,6 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from .architectures import check_inception, check_lenet5, check_vgg_param_count
 from .augmentation import (
     check_channel_stats,
     check_hflip,
@@ -48,6 +49,12 @@ from .regularization import (
     check_l1_penalty,
     check_l2_penalty,
     check_weight_decay_step,
+)
+from .residual import (
+    check_basic_block_weights,
+    check_bottleneck_weights,
+    check_residual_block,
+    check_stage_shapes,
 )
 from .visualizing import check_collect_activations, check_grad_cam_from, check_mass_in_box
 
@@ -110,6 +117,17 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("hflip", check_hflip, 2),
         Check("pad_and_crop", check_pad_and_crop, 3),
         Check("mixup", check_mixup, 2),
+    ),
+    "architectures": (
+        Check("lenet5", check_lenet5, 3),
+        Check("vgg_param_count", check_vgg_param_count, 3),
+        Check("inception", check_inception, 3),
+    ),
+    "resnet": (
+        Check("residual_block", check_residual_block, 3),
+        Check("basic_block_weights", check_basic_block_weights, 1),
+        Check("bottleneck_weights", check_bottleneck_weights, 2),
+        Check("stage_shapes", check_stage_shapes, 3),
     ),
     "visualizing": (
         Check("grad_cam_from", check_grad_cam_from, 3),

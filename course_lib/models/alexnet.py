@@ -62,30 +62,41 @@ class AlexNet(nn.Module):
         return self.classifier(self.features(x))
 
 
+def _small_conv(in_channels: int, out_channels: int, kernel_size: int,
+                batch_norm: bool) -> OrderedDict[str, nn.Module]:
+    layers: OrderedDict[str, nn.Module] = OrderedDict(conv=nn.Conv2d(
+        in_channels, out_channels, kernel_size, padding=kernel_size // 2, bias=not batch_norm))
+    if batch_norm:
+        layers["bn"] = nn.BatchNorm2d(out_channels)
+    layers["relu"] = nn.ReLU(inplace=True)
+    return layers
+
+
 class AlexNetSmall(nn.Module):
     """AlexNet's design scaled to 32×32 inputs: 5 conv (the first 5×5, then 3×3), ReLU, overlapping
     3×3/2 max pooling, LRN after the first two layers, two dropout FC layers, then the output.
 
     x: (N, in_channels, 32, 32) → (N, num_classes). Widths are `width` × (1, 3, 6, 4, 4) (the
-    paper's 96/256/384/384/256 ratios, rounded) and `hidden` units in fc6/fc7. Shapes at width 32:
-    conv1 (32, 32, 32) → pool (32, 15, 15) → conv2 (96, 15, 15) → pool (96, 7, 7) → conv3..5
-    → pool (128, 3, 3) → fc6, fc7 → logits.
+    paper's 96/256/384/384/256 ratios, rounded) and `hidden` units in fc6/fc7. Shapes at width 8:
+    conv1 (8, 32, 32) → pool (8, 15, 15) → conv2 (24, 15, 15) → pool (24, 7, 7) → conv3..5
+    → pool (32, 3, 3) → fc6, fc7 → logits. `batch_norm` puts BatchNorm after every convolution
+    instead of LRN (which it replaced in later networks), so the network trains in few epochs.
     """
 
     def __init__(self, in_channels: int = 3, num_classes: int = 10, width: int = 32,
-                 hidden: int = 256, dropout: float = 0.5) -> None:
+                 hidden: int = 256, dropout: float = 0.5, batch_norm: bool = False) -> None:
         super().__init__()
         c1, c2, c3, c4, c5 = (width * m for m in (1, 3, 6, 4, 4))
-        self.features = nn.Sequential(OrderedDict(
-            conv1=nn.Conv2d(in_channels, c1, 5, padding=2), relu1=nn.ReLU(inplace=True),
-            norm1=_lrn(), pool1=nn.MaxPool2d(3, 2),  # (c1, 15, 15)
-            conv2=nn.Conv2d(c1, c2, 3, padding=1), relu2=nn.ReLU(inplace=True),
-            norm2=_lrn(), pool2=nn.MaxPool2d(3, 2),  # (c2, 7, 7)
-            conv3=nn.Conv2d(c2, c3, 3, padding=1), relu3=nn.ReLU(inplace=True),
-            conv4=nn.Conv2d(c3, c4, 3, padding=1), relu4=nn.ReLU(inplace=True),
-            conv5=nn.Conv2d(c4, c5, 3, padding=1), relu5=nn.ReLU(inplace=True),
-            pool5=nn.MaxPool2d(3, 2),  # (c5, 3, 3)
-        ))
+        layers: OrderedDict[str, nn.Module] = OrderedDict()
+        for i, (c_in, c_out, k) in enumerate(
+                [(in_channels, c1, 5), (c1, c2, 3), (c2, c3, 3), (c3, c4, 3), (c4, c5, 3)], 1):
+            layers.update((f"{name}{i}", m) for name, m in _small_conv(c_in, c_out, k,
+                                                                       batch_norm).items())
+            if i <= 2 and not batch_norm:
+                layers[f"norm{i}"] = _lrn()
+            if i in (1, 2, 5):
+                layers[f"pool{i}"] = nn.MaxPool2d(3, 2)  # 32 → 15 → 7 → 3
+        self.features = nn.Sequential(layers)
         self.classifier = nn.Sequential(OrderedDict(
             flatten=nn.Flatten(),
             drop6=nn.Dropout(dropout), fc6=nn.Linear(c5 * 3 * 3, hidden),

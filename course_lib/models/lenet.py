@@ -25,8 +25,9 @@ C3_TABLE: tuple[tuple[int, ...], ...] = (
 )
 
 
-class ScaledTanh(nn.Module):
-    """f(a) = A·tanh(S·a) with A = 1.7159, S = 2/3 (the paper's Appendix A): f(±1) = ±1."""
+class ScaledTanh(nn.Tanh):
+    """f(a) = A·tanh(S·a) with A = 1.7159, S = 2/3 (the paper's Appendix A): f(±1) = ±1.
+    A subclass of nn.Tanh, so tools that look for activation layers recognise it."""
 
     def __init__(self, amplitude: float = 1.7159, slope: float = 2 / 3) -> None:
         super().__init__()

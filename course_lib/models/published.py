@@ -1,15 +1,16 @@
 """Published results the chapters compare their own numbers with, each with its source.
 
-These are quoted, not computed: ImageNet (ILSVRC) error rates by year, and the ResNet paper's
-ImageNet and CIFAR-10 tables (He et al., "Deep residual learning for image recognition", 2016).
+These are quoted, not computed: ImageNet (ILSVRC) error rates by year, GoogLeNet's Table 1
+(Szegedy et al., "Going deeper with convolutions", 2015), and the ResNet paper's ImageNet and
+CIFAR-10 tables (He et al., "Deep residual learning for image recognition", 2016).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["CIFAR_RESNET_TABLE6", "HUMAN_TOP5_ERROR", "ILSVRC_WINNERS", "RESNET_FLOPS",
-           "RESNET_TABLE2", "CifarResult", "IlsvrcEntry"]
+__all__ = ["CIFAR_RESNET_TABLE6", "GOOGLENET_TABLE1", "HUMAN_TOP5_ERROR", "ILSVRC_WINNERS",
+           "RESNET_FLOPS", "RESNET_TABLE2", "CifarResult", "IlsvrcEntry"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,20 @@ ILSVRC_WINNERS: tuple[IlsvrcEntry, ...] = (
     IlsvrcEntry(2015, "ResNet", 3.57, 152, "residual connections"),
 )
 HUMAN_TOP5_ERROR = 5.1  # one trained annotator (Karpathy), Russakovsky et al. 2015, §6.4
+
+# Table 1 of the GoogLeNet paper, keyed by the course model's layer-table rows: the output size
+# as (C, H, W), "params" in K and "ops" (multiply-adds) in M, as printed (None: blank).
+GOOGLENET_TABLE1: dict[str, tuple[tuple[int, ...], float | None, float | None]] = {
+    "stem.conv1": ((64, 112, 112), 2.7, 34), "stem.pool1": ((64, 56, 56), None, None),
+    "stem.conv2": ((192, 56, 56), 112, 360), "stem.pool2": ((192, 28, 28), None, None),
+    "inception3.3a": ((256, 28, 28), 159, 128), "inception3.3b": ((480, 28, 28), 380, 304),
+    "pool3": ((480, 14, 14), None, None),
+    "inception4.4a": ((512, 14, 14), 364, 73), "inception4.4b": ((512, 14, 14), 437, 88),
+    "inception4.4c": ((512, 14, 14), 463, 100), "inception4.4d": ((528, 14, 14), 580, 119),
+    "inception4.4e": ((832, 14, 14), 840, 170), "pool4": ((832, 7, 7), None, None),
+    "inception5.5a": ((832, 7, 7), 1072, 54), "inception5.5b": ((1024, 7, 7), 1388, 71),
+    "avgpool": ((1024, 1, 1), None, None), "fc": ((1000,), 1000, 1),
+}
 
 # Table 1 of the ResNet paper, "FLOPs" (multiply-adds) of the ImageNet networks, ×10⁹.
 RESNET_FLOPS: dict[int, float] = {18: 1.8, 34: 3.6, 50: 3.8, 101: 7.6, 152: 11.3}

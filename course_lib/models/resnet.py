@@ -4,7 +4,7 @@ shape changes), B (projection only when it changes) and C (always projection) or
 (the "plain" counterpart); the ImageNet networks of Table 1 and the CIFAR-10 networks of §4.2.
 
 Bottleneck blocks stride in their first 1×1 convolution, as in the paper (torchvision's "v1.5"
-strides in the 3×3 instead: same parameters, about 5% more multiply-adds).
+strides in the 3×3 instead: same parameters, about 6% more multiply-adds).
 """
 
 from __future__ import annotations
@@ -16,7 +16,8 @@ import torch
 import torch.nn.functional as F
 from torch import nn
 
-__all__ = ["SHORTCUTS", "BasicBlock", "Bottleneck", "ResNet", "cifar_resnet", "resnet"]
+__all__ = ["IMAGENET_DEPTHS", "SHORTCUTS", "BasicBlock", "Bottleneck", "ResNet", "cifar_resnet",
+           "resnet"]
 
 SHORTCUTS = ("A", "B", "C", None)  # None: a plain network, no shortcut at all
 IMAGENET_DEPTHS: dict[int, tuple[str, tuple[int, int, int, int]]] = {  # Table 1

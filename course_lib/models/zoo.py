@@ -75,6 +75,7 @@ class LayerGroup:
     output_shape: tuple[int, ...]  # (C, H, W) or (features,), without the batch dimension
     params: int  # parameters of the block (and of the elementwise layers folded into it)
     mult_adds: int  # multiply-adds for one sample
+    weights: int = 0  # the kernels and matrices alone (ndim ≥ 2): no biases, no BN scales
 
     @property
     def activations(self) -> int:
@@ -90,6 +91,12 @@ class LayerTable:
     name: str  # model name
     groups: list[LayerGroup]  # in forward order
     summary: ModelSummary  # the leaf-level summary the groups were made from
+    activations: int = 0  # values output by the input and every non-elementwise layer, per sample
+
+    @property
+    def activation_mib(self) -> float:
+        """`activations` in MiB of float32: the forward pass's stored outputs for one sample."""
+        return self.activations * 4 / 2**20
 
     def to_rows(self) -> list[tuple[str, tuple[int, ...], int, int]]:
         """(name, output_shape, params, mult_adds) per group."""
@@ -151,6 +158,14 @@ def layer_table(model: nn.Module | str, input_size: tuple[int, ...] | None = Non
         for h in handles:
             h.remove()
 
+    # Memory: the input and every layer that computes new values (convolution, pooling, linear
+    # …); elementwise layers and reshapes are left out, as they can work in place or on views.
+    modules = dict(model.named_modules())
+    activations = math.prod(input_size) + sum(
+        math.prod(r.output_shape) for r in s.rows
+        if isinstance(r.output_shape, tuple)
+        and not isinstance(modules.get(r.name.split(" (call")[0]), (*_ELEMENTWISE, nn.Flatten)))
+
     kinds = {n: m for n, m in blocks}
     totals = {n: [0, 0] for n in order}
     for row in s.rows:
@@ -167,10 +182,13 @@ def layer_table(model: nn.Module | str, input_size: tuple[int, ...] | None = Non
         if isinstance(module, nn.Flatten):
             continue
         kept = bool(groups) and shapes[block] == groups[-1].output_shape
+        weights = sum(p.numel() for p in module.parameters() if p.ndim >= 2)
         if groups and (isinstance(module, _ELEMENTWISE) or (kept and params == macs == 0)):
             last = groups[-1]
             groups[-1] = LayerGroup(last.name, last.kind, last.output_shape,
-                                    last.params + params, last.mult_adds + macs)
+                                    last.params + params, last.mult_adds + macs,
+                                    last.weights + weights)
             continue
-        groups.append(LayerGroup(block, type(module).__name__, shapes[block], params, macs))
-    return LayerTable(name, groups, s)
+        groups.append(LayerGroup(block, type(module).__name__, shapes[block], params, macs,
+                                 weights))
+    return LayerTable(name, groups, s, activations)

@@ -5,6 +5,7 @@ Follows pytorch/examples `mnist/main.py` (plain `train`/`evaluate` functions); p
 """
 
 from .checkpoint import load_checkpoint, read_checkpoint, save_checkpoint
+from .compare import Comparison, Run, compare
 from .curves import gap_table, plot_runs
 from .fit import TrainConfig, build_optimizer, build_scheduler, fit
 from .gradients import LayerGradient, layer_gradient_norms
@@ -13,14 +14,17 @@ from .loop import autocast_dtype, evaluate, train_one_epoch
 from .trace import StepTrace, plot_grad_norms, plot_step_accuracy, trace_training, weight_layers
 
 __all__ = [
+    "Comparison",
     "EpochRecord",
     "History",
     "LayerGradient",
+    "Run",
     "StepTrace",
     "TrainConfig",
     "autocast_dtype",
     "build_optimizer",
     "build_scheduler",
+    "compare",
     "evaluate",
     "fit",
     "gap_table",
