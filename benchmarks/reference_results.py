@@ -39,7 +39,8 @@ def run_one(run: ReferenceRun, profile_name: str, device: torch.device, seed: in
     train = train.subset(profile.take(len(train), "train"), seed=seed)
     test = test.subset(profile.take(len(test), "test"), seed=seed)
     mean, std = train.channel_stats()
-    train_batches = DeviceBatches(train, profile.batch_size, device, shuffle=True, seed=seed,
+    train_batches = DeviceBatches(train, profile.batch_size // run.batch_divisor, device,
+                                  shuffle=True, seed=seed,
                                   augment=run.augment, mean=mean, std=std)
     test_batches = DeviceBatches(test, 1000, device, mean=mean, std=std)
     torch.manual_seed(seed)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
 import torch
 
 from benchmarks.baseline import PerImageDataset
 from benchmarks.compare import compare
-from benchmarks.reference_results import PAGE, load_results, record, render
+from benchmarks.reference_results import COLUMNS, PAGE, load_results, record, render, run_one
+from benchmarks.reference_runs import RUNS
 from course_lib.data import DeviceBatches, ImageSet
 
 
@@ -50,3 +52,12 @@ def test_reference_page_is_rendered_from_the_recorded_results():
         "appendix/reference_results.md is out of date: run "
         "`python -m benchmarks.reference_results --render`"
     )
+
+
+@pytest.mark.parametrize("run", RUNS, ids=[r.name for r in RUNS])
+def test_every_reference_run_trains_on_the_smoke_profile(run):
+    """Each chapter's reference run works end to end (data, model, batch size, augmentation)."""
+    row = run_one(run, "smoke", torch.device("cpu"))
+    assert row["profile"] == "smoke" and row["epochs"] == 1 and row["train images"] == 1_000
+    assert 0.0 <= row["test accuracy"] <= 1.0 and row["s / epoch"] > 0
+    assert set(COLUMNS) <= set(row)
