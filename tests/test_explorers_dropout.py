@@ -60,6 +60,11 @@ def test_more_dropout_crosses_out_more_units_on_average():
 def test_static_slider_and_live_widget():
     slider = dropout_explorer_static(ps=(0.2, 0.5))
     assert len(slider) == 5 and slider.labels[-1] == "eval"
+    # p = 0 drops nothing: one frame, not two identical ones (the browser test steps through them)
+    with_zero = dropout_explorer_static(ps=(0.0, 0.5))
+    assert with_zero.labels == ["p = 0, training", "p = 0.5, training, mask 1",
+                                "p = 0.5, training, mask 2", "eval"]
+    assert len(set(with_zero.frames)) == len(with_zero.frames)
     explorer = dropout_explorer()
     before = explorer.output.outputs
     explorer.controls["training"].value = False

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from exercise_contract import contract_tests, failure_messages
+from grading_contract import contract_tests, failure_messages
 from sklearn.multiclass import OneVsOneClassifier, OneVsRestClassifier
 from sklearn.svm import LinearSVC
 
@@ -61,8 +61,8 @@ def n_binary_svms(n_classes, scheme):
 CORRECT = {"gradient_histogram": gradient_histogram, "lbp_codes": lbp_codes,
            "bow_histogram": bow_histogram, "n_binary_svms": n_binary_svms}
 (
-    test_correct_code_gets_full_marks,
-    test_stub_gets_zero_with_one_line,
+    test_the_set_is_complete,
+    test_correct_code_full_marks_and_stubs_zero,
     test_checks_never_raise,
     test_notebook_grades_full_when_solved_and_zero_as_stubs,
 ) = contract_tests(SET, CORRECT, SOURCE, STUDENT)

@@ -5,7 +5,7 @@ mistakes, never an exception; the exercise notebook grades full for its solution
 from __future__ import annotations
 
 import numpy as np
-from exercise_contract import contract_tests, failure_messages
+from grading_contract import contract_tests, failure_messages
 
 from course_lib.authoring.notebooks import ROOT
 from course_lib.grading import run_check
@@ -45,8 +45,8 @@ def mlp_backward(x, y, W1, b1, W2, b2):
 CORRECT = {"gate_weights": gate_weights, "perceptron_step": perceptron_step,
            "mlp_forward": mlp_forward, "mlp_backward": mlp_backward}
 (
-    test_correct_code_gets_full_marks,
-    test_stub_gets_zero_with_one_line,
+    test_the_set_is_complete,
+    test_correct_code_full_marks_and_stubs_zero,
     test_checks_never_raise,
     test_notebook_grades_full_when_solved_and_zero_as_stubs,
 ) = contract_tests(SET, CORRECT, SOURCE, STUDENT)

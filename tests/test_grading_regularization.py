@@ -6,10 +6,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
-from grading_contract import assert_check_contract, assert_notebook_contract, failures, run
+from grading_contract import contract_tests, failures, run
 
 from course_lib.authoring.notebooks import ROOT
-from course_lib.grading import EXERCISE_SETS
 
 SET = "regularization"
 SOURCE = ROOT / "exercises" / "source" / "06_dropout_regularization.ipynb"
@@ -44,21 +43,12 @@ def weight_decay_step(w, grad, lr, weight_decay):
 CORRECT = {"dropout": dropout, "l1_penalty": l1_penalty, "l2_penalty": l2_penalty,
            "weight_decay_step": weight_decay_step}
 
-NAMES = [c.name for c in EXERCISE_SETS[SET]]
-
-
-def test_the_set_is_complete():
-    assert NAMES == list(CORRECT)
-
-
-@pytest.mark.parametrize("name", NAMES)
-def test_full_marks_for_correct_code_none_for_stubs_and_no_exception(name):
-    assert_check_contract(SET, name, CORRECT[name], ODD_RETURNS)
-    assert "ZeroDivisionError" in failures(run(name, lambda *a, **kw: 1 / 0))
-
-
-def test_the_notebook_solutions_earn_full_marks_and_the_stubs_none():
-    assert_notebook_contract(SET, SOURCE, STUDENT)
+(
+    test_the_set_is_complete,
+    test_correct_code_full_marks_and_stubs_zero,
+    test_checks_never_raise,
+    test_notebook_grades_full_when_solved_and_zero_as_stubs,
+) = contract_tests(SET, CORRECT, SOURCE, STUDENT, odd_returns=ODD_RETURNS)
 
 
 def test_torch_style_dropout_is_accepted():
