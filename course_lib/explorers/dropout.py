@@ -99,12 +99,17 @@ def render_dropout(p: float = 0.5, training: bool = True, seed: int = 0) -> Figu
 
 def dropout_explorer_static(ps: tuple[float, ...] = (0.0, 0.2, 0.5, 0.8),
                             dpi: float = 72) -> StaticSlider:
-    """The kernel-free dropout explorer: each p in training mode (two mask draws), then eval."""
-    grid = [{"p": p, "training": True, "seed": s} for p in ps for s in (0, 1)]
+    """The kernel-free dropout explorer: each p in training mode (two mask draws), then eval.
+
+    p = 0 gets one frame: it drops nothing, so every mask draw looks the same.
+    """
+    grid = [{"p": p, "training": True, "seed": s} for p in ps for s in ((0,) if p == 0 else (0, 1))]
     grid.append({"p": 0.5, "training": False, "seed": 0})
 
     def label(q: dict) -> str:
-        return f"p = {q['p']:g}, training, mask {q['seed'] + 1}" if q["training"] else "eval"
+        if not q["training"]:
+            return "eval"
+        return f"p = {q['p']:g}, training" + (f", mask {q['seed'] + 1}" if q["p"] else "")
 
     return explorer_html(render_dropout, grid, label=label, dpi=dpi,
                          title="Dropout masks: training vs evaluation")
