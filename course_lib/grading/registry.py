@@ -49,6 +49,7 @@ from .regularization import (
     check_l2_penalty,
     check_weight_decay_step,
 )
+from .transfer import check_base_head_groups, check_features_no_grad, check_freeze_all_but_head
 from .visualizing import check_collect_activations, check_grad_cam_from, check_mass_in_box
 
 __all__ = ["EXERCISE_SETS", "Check", "check", "find_check", "run_check"]
@@ -110,6 +111,11 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("hflip", check_hflip, 2),
         Check("pad_and_crop", check_pad_and_crop, 3),
         Check("mixup", check_mixup, 2),
+    ),
+    "transfer_learning": (
+        Check("freeze_all_but_head", check_freeze_all_but_head, 3),
+        Check("features_no_grad", check_features_no_grad, 3),
+        Check("base_head_groups", check_base_head_groups, 3),
     ),
     "visualizing": (
         Check("grad_cam_from", check_grad_cam_from, 3),
