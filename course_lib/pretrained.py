@@ -25,6 +25,7 @@ __all__ = [
     "Pretrained",
     "imagenet_backbone",
     "imagenet_backbone_or_none",
+    "imagenet_probe",
     "pretrained_cnn",
     "pretraining_data",
 ]
@@ -156,3 +157,23 @@ def imagenet_backbone_or_none(arch: str = "resnet18") -> tuple[nn.Module, nn.Mod
     except ImageNetUnavailable as err:
         print(f"Skipping the ImageNet-pretrained {arch}: {err}.")
         return None
+
+
+def imagenet_probe(backbone: nn.Module, preprocess, train: ImageSet, test: ImageSet,
+                   batch_size: int = 64, device=None) -> float:
+    """Feature extraction with an ImageNet backbone: its pooled features for every image (each
+    run through `preprocess`, e.g. resize to 224 and ImageNet normalization), then the test
+    accuracy of a logistic-regression head fitted on `train` (`transfer.linear_probe`)."""
+    from .transfer import extract_features, linear_probe
+
+    device = device or "cpu"
+    backbone.to(device)
+
+    def batches(data: ImageSet):
+        for start in range(0, len(data), batch_size):
+            x = data.images[start : start + batch_size].float().div(255)  # (B, 3, H, W) in [0, 1]
+            yield preprocess(x), data.labels[start : start + batch_size]
+
+    a, b = (extract_features(backbone, batches(d), device).tensors for d in (train, test))
+    return linear_probe(a[0].flatten(1).numpy(), a[1].numpy(), b[0].flatten(1).numpy(),
+                        b[1].numpy())

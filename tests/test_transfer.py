@@ -234,3 +234,22 @@ def test_imagenet_helper_uses_the_weights_api(monkeypatch):
     fake.models.get_model = offline
     with pytest.raises(ImageNetUnavailable, match="network access"):
         imagenet_backbone("resnet18")
+
+
+def test_imagenet_probe_runs_features_through_the_backbone():
+    from course_lib.pretrained import imagenet_probe
+
+    g = torch.Generator().manual_seed(0)
+    labels = torch.arange(40) % 2
+    images = torch.randint(0, 100, (40, 3, 8, 8), dtype=torch.uint8, generator=g)
+    images[labels == 1] += 120  # dogs are brighter: any sensible feature separates them
+    data = ImageSet(images, labels, ("cat", "dog"), "toy")
+    backbone = nn.Sequential(nn.AdaptiveAvgPool2d(1), nn.Flatten())  # (N, 3) mean colours
+    seen = []
+
+    def preprocess(x):
+        seen.append(x.shape)
+        return x * 2 - 1
+
+    assert imagenet_probe(backbone, preprocess, data, data, batch_size=16) == 1.0
+    assert seen[0] == (16, 3, 8, 8) and len(seen) == 6  # 3 batches per set
