@@ -72,14 +72,19 @@ def freeze(model: nn.Module, prefixes: str | Sequence[str] | None = None) -> nn.
     return model
 
 
-def unfreeze(model: nn.Module, prefixes: str | Sequence[str] | None = None) -> nn.Module:
+def unfreeze(model: nn.Module, prefixes: str | Sequence[str] | None = None,
+             bn_stays_eval: bool = False) -> nn.Module:
     """Train `model` (or the submodules named by `prefixes`) again: requires_grad = True, and
-    BatchNorm layers follow `model.train()`/`eval()` again (their mode now: the model's)."""
+    BatchNorm layers follow `model.train()`/`eval()` again (their mode now: the model's).
+
+    With `bn_stays_eval`, BN layers keep normalizing with their pretrained running statistics
+    (their scale and shift still train): Keras's fine-tuning guide does this, since statistics
+    re-estimated from small batches of a small dataset can undo what was learned."""
     for part in _selected(model, prefixes):
         for p in part.parameters():
             p.requires_grad_(True)
         for m in part.modules():
-            if isinstance(m, _BN):
+            if isinstance(m, _BN) and not bn_stays_eval:
                 m.__dict__.pop("train", None)  # back to nn.Module.train
                 m.train(model.training)
     return model

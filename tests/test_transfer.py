@@ -113,6 +113,8 @@ def test_unfreeze_gives_bn_back_to_train_and_eval():
                                                       for p in model.parameters())
     model.eval()
     assert not model.features.stage2.bn1.training
+    kept = unfreeze(freeze(small_net()), "features.stage2", bn_stays_eval=True).train()
+    assert kept.features.stage2.conv1.weight.requires_grad and not kept.features.stage2.bn1.training
 
 
 def test_features_equal_the_base_forward_and_need_no_graph():
