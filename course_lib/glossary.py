@@ -251,6 +251,9 @@ GLOSSARY: tuple[Term, ...] = (
     _t("미세조정", "fine-tuning", 11,
        "After the new head is trained, unfreezing the top layers of the base and training them "
        "a little more with a low learning rate."),
+    _t("최상위 분류기", "head (top classifier)", 11,
+       "The layers on top of the convolutional base that turn its features into the task's "
+       "class scores; replaced by a new, trainable one when a network is transferred."),
     _t("대리 손실 함수", "surrogate loss function", 11,
        "The loss actually minimized (cross-entropy) in place of the quantity one cares about "
        "(accuracy), which has no useful gradient."),

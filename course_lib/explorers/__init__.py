@@ -28,6 +28,13 @@ from .convolution import (
     render_filter_response,
 )
 from .dropout import dropout_explorer, dropout_explorer_static, render_dropout
+from .feature_depth import (
+    DepthProbe,
+    depth_probe,
+    feature_depth_explorer,
+    feature_depth_static,
+    render_feature_depth,
+)
 from .frames import StaticSlider, explorer_html, figure_to_png, static_slider
 from .gradcam import grad_cam_explorer, grad_cam_explorer_static, render_grad_cam
 from .layer_trace import (
@@ -61,6 +68,7 @@ __all__ = [
     "RF_STACKS",
     "WORKED_EXAMPLE_IMAGE",
     "WORKED_EXAMPLE_KERNEL",
+    "DepthProbe",
     "Explorer",
     "StaticSlider",
     "activations_explorer",
@@ -72,9 +80,12 @@ __all__ = [
     "batchnorm_explorer_static",
     "conv_explorer",
     "conv_explorer_static",
+    "depth_probe",
     "dropout_explorer",
     "dropout_explorer_static",
     "explorer_html",
+    "feature_depth_explorer",
+    "feature_depth_static",
     "figure_to_png",
     "filter_response_static",
     "grad_cam_explorer",
@@ -91,6 +102,7 @@ __all__ = [
     "render_batchnorm",
     "render_conv_step",
     "render_dropout",
+    "render_feature_depth",
     "render_filter_response",
     "render_output_size",
     "render_pooling",

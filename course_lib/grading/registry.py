@@ -56,6 +56,7 @@ from .residual import (
     check_residual_block,
     check_stage_shapes,
 )
+from .transfer import check_base_head_groups, check_features_no_grad, check_freeze_all_but_head
 from .visualizing import check_collect_activations, check_grad_cam_from, check_mass_in_box
 
 __all__ = ["EXERCISE_SETS", "Check", "check", "find_check", "run_check"]
@@ -128,6 +129,11 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("basic_block_weights", check_basic_block_weights, 1),
         Check("bottleneck_weights", check_bottleneck_weights, 2),
         Check("stage_shapes", check_stage_shapes, 3),
+    ),
+    "transfer_learning": (
+        Check("freeze_all_but_head", check_freeze_all_but_head, 3),
+        Check("features_no_grad", check_features_no_grad, 3),
+        Check("base_head_groups", check_base_head_groups, 3),
     ),
     "visualizing": (
         Check("grad_cam_from", check_grad_cam_from, 3),

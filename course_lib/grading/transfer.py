@@ -1,0 +1,193 @@
+"""Checks for the transfer-learning exercises: freezing all but the head (and counting what still
+trains), extracting a frozen base's features without a graph and with BatchNorm in eval mode, and
+optimizer parameter groups with a lower learning rate for the base.
+References: `requires_grad` counts by hand, the base's own eval-mode forward pass, `param_groups`.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Callable
+from typing import Any
+
+from .core import Case, CaseFailure, CheckResult, call, expect_int, run_cases
+
+__all__ = ["check_base_head_groups", "check_features_no_grad", "check_freeze_all_but_head"]
+
+
+def _convnet(seed: int = 0) -> Any:
+    import torch
+
+    from ..models import ConvNet
+
+    torch.manual_seed(seed)
+    return ConvNet(3, 2, widths=(4, 8), hidden=16, image_size=8, batch_norm=True)
+
+
+def _sequential(seed: int = 1) -> Any:
+    import torch
+    from torch import nn
+
+    torch.manual_seed(seed)
+    return nn.Sequential(OrderedDict(
+        conv=nn.Conv2d(1, 6, 3), bn=nn.BatchNorm2d(6), relu=nn.ReLU(), pool=nn.AdaptiveAvgPool2d(1),
+        flat=nn.Flatten(), head=nn.Linear(6, 3)))
+
+
+def _count(module: Any) -> int:
+    return sum(p.numel() for p in module.parameters())
+
+
+# ------------------------------------------------------------------------- freeze_all_but_head
+
+
+def _freeze_case(label: str, build: Callable[[], Any], head: str) -> Case:
+    def run(fn: Callable[..., Any]) -> None:
+        model = build()
+        # Start from a half-frozen model: an answer must set every flag, not rely on defaults.
+        next(model.parameters()).requires_grad_(False)
+        got = call(fn, model, head)
+        head_params = _count(model.get_submodule(head))
+        total = _count(model)
+        base_trainable = [n for n, p in model.named_parameters()
+                          if p.requires_grad and not n.startswith(head + ".")]
+        head_frozen = [n for n, p in model.named_parameters()
+                       if not p.requires_grad and n.startswith(head + ".")]
+        if head_frozen and len(head_frozen) == len(list(model.get_submodule(head).parameters())):
+            raise CaseFailure("the head is frozen too: set requires_grad = True on the head's "
+                              "parameters after freezing the rest (the new head must learn)")
+        if head_frozen:
+            raise CaseFailure(f"some head parameters are frozen: {head_frozen}")
+        if base_trainable:
+            raise CaseFailure(f"{len(base_trainable)} parameter tensor(s) outside the head still "
+                              f"train, e.g. {base_trainable[0]}: set requires_grad = False on "
+                              "every parameter first")
+        n_tensors = len(list(model.get_submodule(head).parameters()))
+        expect_int(got, head_params, [
+            (total, "that is the total; count only parameters with p.requires_grad"),
+            (total - head_params, "that is the frozen count; return the trainable one"),
+            (n_tensors, "that counts parameter tensors; count their elements with p.numel()"),
+        ])
+
+    return Case(label, run)
+
+
+def check_freeze_all_but_head(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn(model, head_name)`: freeze every parameter except those of the submodule
+    `head_name`, return the number of trainable parameters (3 points)."""
+    cases = [
+        _freeze_case("ConvNet with BatchNorm, head 'classifier' (528 + 34 parameters)",
+                     _convnet, "classifier"),
+        _freeze_case("a Sequential whose head is 'head' (Linear 6 → 3)", _sequential, "head"),
+        _freeze_case("ConvNet, only its last layer 'classifier.fc2' as the head", _convnet,
+                     "classifier.fc2"),
+    ]
+    return run_cases("freeze_all_but_head", fn, cases, verbose=verbose)
+
+
+# --------------------------------------------------------------------------- features_no_grad
+
+
+def _features_case(label: str, build: Callable[[], Any], shape: tuple[int, ...],
+                   start_training: bool, frozen: bool = True) -> Case:
+    def run(fn: Callable[..., Any]) -> None:
+        import torch
+
+        model = build()
+        base = model.features if hasattr(model, "features") else model[:-1]
+        for p in base.parameters():
+            p.requires_grad_(not frozen)  # frozen as in the chapter, or still training
+        x = torch.randn(*shape, generator=torch.Generator().manual_seed(5))
+        # BN statistics as after pretraining (not the 0/1 defaults), so eval mode matters.
+        for m in base.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.running_mean.uniform_(-1, 1)
+                m.running_var.uniform_(0.5, 2)
+        base.eval()
+        with torch.no_grad():
+            expected = base(x)
+        stats = {k: v.clone() for k, v in base.state_dict().items()}
+        base.train(start_training)
+        got = call(fn, base, x)
+        if got is None:
+            raise CaseFailure("returned None: did you forget the `return` statement?")
+        if not isinstance(got, torch.Tensor):
+            raise CaseFailure(f"expected a tensor, got a {type(got).__name__}")
+        moved = [k for k, v in base.state_dict().items() if not torch.equal(v, stats[k])]
+        if moved:
+            raise CaseFailure("the base's BatchNorm running statistics changed: it ran in "
+                              "training mode; call base.eval() before the forward pass")
+        if got.shape != expected.shape:
+            raise CaseFailure(f"expected the base's output of shape {tuple(expected.shape)}, got "
+                              f"{tuple(got.shape)}: return base(x) as it is")
+        if not torch.allclose(got, expected, atol=1e-5):
+            raise CaseFailure("the values differ from the base's eval-mode output base(x)")
+        if got.requires_grad or got.grad_fn is not None:
+            raise CaseFailure("the result carries a graph: run the base under torch.no_grad()")
+
+    return Case(label, run)
+
+
+def check_features_no_grad(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn(base, x)`: the frozen base's features for the batch x, in eval mode, without a
+    graph (3 points)."""
+    cases = [
+        _features_case("ConvNet base handed over in eval mode, batch of 4", _convnet,
+                       (4, 3, 8, 8), start_training=False),
+        _features_case("ConvNet base handed over in train mode (BN must not use the batch)",
+                       _convnet, (6, 3, 8, 8), start_training=True),
+        _features_case("a Sequential base in train mode whose weights still require grad "
+                       "(as in fine-tuning), batch of 5", _sequential, (5, 1, 7, 7),
+                       start_training=True, frozen=False),
+    ]
+    return run_cases("features_no_grad", fn, cases, verbose=verbose)
+
+
+# ---------------------------------------------------------------------------- base_head_groups
+
+
+def _groups_case(label: str, base_lr: float, head_lr: float, frozen_stage1: bool) -> Case:
+    def run(fn: Callable[..., Any]) -> None:
+        import torch
+
+        model = _convnet(3)
+        if frozen_stage1:
+            for p in model.features.stage1.parameters():
+                p.requires_grad_(False)
+        got = call(fn, model, base_lr, head_lr)
+        try:
+            opt = torch.optim.SGD(got, lr=123.0)
+        except Exception as e:  # any answer torch refuses
+            raise CaseFailure(f"torch.optim.SGD(your groups) failed ({type(e).__name__}: {e}): "
+                              "return a list of dicts {'params': [...], 'lr': ...}") from None
+        rate = {id(p): g["lr"] for g in opt.param_groups for p in g["params"]}
+        for name, p in model.named_parameters():
+            want = None if not p.requires_grad else (
+                base_lr if name.startswith("features.") else head_lr)
+            have = rate.get(id(p))
+            if want is None and have is not None:
+                raise CaseFailure(f"{name} is frozen but in a group: leave frozen parameters out "
+                                  "(filter on p.requires_grad)")
+            if want is not None and have is None:
+                raise CaseFailure(f"{name} is in no group: it would never be trained")
+            if have == 123.0:
+                raise CaseFailure(f"{name} got the optimizer's default rate: give every group "
+                                  "its own 'lr'")
+            if want is not None and have != want:
+                swapped = (have == head_lr and name.startswith("features.")) or (
+                    have == base_lr and name.startswith("classifier."))
+                raise CaseFailure(f"{name} has lr {have:g}, expected {want:g}" + (
+                    ": the rates are swapped; the base gets the lower one" if swapped else ""))
+
+    return Case(label, run)
+
+
+def check_base_head_groups(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn(model, base_lr, head_lr)` → optimizer parameter groups: trainable parameters
+    of `model.features` at base_lr, of `model.classifier` at head_lr (3 points)."""
+    cases = [
+        _groups_case("everything trainable, base 1e-4, head 1e-3", 1e-4, 1e-3, False),
+        _groups_case("stage1 frozen: its parameters belong to no group", 1e-5, 1e-3, True),
+        _groups_case("other rates: base 0.001, head 0.01", 0.001, 0.01, False),
+    ]
+    return run_cases("base_head_groups", fn, cases, verbose=verbose)
