@@ -11,8 +11,8 @@ import torch
 from torch import nn
 
 from course_lib.data import Augment, DeviceBatches, ImageSet
-from course_lib.timing import Timing, peak_memory_bytes, reset_peak_memory, time_it
-from course_lib.training import train_one_epoch
+from course_lib.timing import Timing, peak_memory_bytes, reset_peak_memory, time_interleaved
+from course_lib.training import train_one_epoch, use_channels_last
 
 from .baseline import baseline_epoch, baseline_loader
 
@@ -40,7 +40,8 @@ class Comparison:
 def compare(name: str, make_model: Callable[[], nn.Module], data: ImageSet, batch_size: int,
             device: torch.device, repeats: int = 3, workers: int = 0, crop_padding: int = 0,
             flip: bool = False, lr: float = 0.05) -> Comparison:
-    """Median epoch time of each path over `repeats` epochs after one warm-up epoch each."""
+    """Median epoch time of each path over `repeats` epochs after one warm-up epoch each, the
+    two paths' epochs alternating."""
     mean, std = data.channel_stats()
     torch.manual_seed(0)
     start = make_model().to(device)
@@ -55,7 +56,11 @@ def compare(name: str, make_model: Callable[[], nn.Module], data: ImageSet, batc
     loader = baseline_loader(data, batch_size, mean, std, workers, crop_padding, flip)
     reset_peak_memory(device)
     model, opt = fresh()
-    ours = time_it(lambda: train_one_epoch(model, batches, opt), device, repeats, warmup=1)
-    model, opt = fresh()
-    base = time_it(lambda: baseline_epoch(model, loader, opt, device), device, repeats, warmup=1)
+    use_channels_last(model, device)  # as `fit` does: NHWC convolutions where they are faster
+    base_model, base_opt = fresh()
+    # Epochs of the two paths take turns, so a drifting machine speed slows both alike.
+    ours, base = time_interleaved(
+        [lambda: train_one_epoch(model, batches, opt),
+         lambda: baseline_epoch(base_model, loader, base_opt, device)],
+        device, repeats, warmup=1)
     return Comparison(name, len(data), ours, base, peak_memory_bytes(device))

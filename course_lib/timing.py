@@ -10,12 +10,13 @@ from __future__ import annotations
 import resource
 import statistics
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import torch
 
-__all__ = ["Timing", "peak_memory_bytes", "reset_peak_memory", "synchronize", "time_it"]
+__all__ = ["Timing", "peak_memory_bytes", "reset_peak_memory", "synchronize", "time_interleaved",
+           "time_it"]
 
 
 def synchronize(device: torch.device | str) -> None:
@@ -75,6 +76,21 @@ def time_it(fn: Callable[[], object], device: torch.device | str = "cpu", repeat
     device = torch.device(device)
     warm = [_clock(fn, device) for _ in range(warmup)]
     return Timing(runs=[_clock(fn, device) for _ in range(repeats)], warmup=warm)
+
+
+def time_interleaved(fns: Sequence[Callable[[], object]], device: torch.device | str = "cpu",
+                     repeats: int = 5, warmup: int = 1) -> list[Timing]:
+    """Like `time_it` for several functions at once, their runs taking turns (A B A B …): a
+    machine whose speed drifts (other jobs, a shared host, clock boosts) then slows each alike,
+    which back-to-back blocks of runs do not. Returns one Timing per function, in order."""
+    if repeats < 1 or warmup < 0:
+        raise ValueError(f"need repeats ≥ 1 and warmup ≥ 0, got {repeats}, {warmup}")
+    device = torch.device(device)
+    timings = [Timing(runs=[]) for _ in fns]
+    for round_ in range(warmup + repeats):
+        for fn, timing in zip(fns, timings, strict=True):
+            (timing.warmup if round_ < warmup else timing.runs).append(_clock(fn, device))
+    return timings
 
 
 def reset_peak_memory(device: torch.device | str) -> None:

@@ -5,7 +5,7 @@ import time
 import pytest
 import torch
 
-from course_lib.timing import Timing, peak_memory_bytes, time_it
+from course_lib.timing import Timing, peak_memory_bytes, time_interleaved, time_it
 
 
 def test_time_it_excludes_warmup_and_takes_the_median():
@@ -38,3 +38,13 @@ def test_peak_memory_grows_with_a_large_allocation():
     after = peak_memory_bytes("cpu")
     assert after >= before and after > 256 * 2**20
     del x
+
+
+def test_interleaved_runs_take_turns_and_exclude_the_warm_up():
+    calls = []
+    a, b = time_interleaved([lambda: calls.append("a"), lambda: calls.append("b")], "cpu",
+                            repeats=3, warmup=1)
+    assert calls == ["a", "b"] * 4
+    assert len(a.runs) == len(b.runs) == 3 and len(a.warmup) == len(b.warmup) == 1
+    with pytest.raises(ValueError):
+        time_interleaved([lambda: None], "cpu", repeats=0)

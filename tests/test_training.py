@@ -424,3 +424,20 @@ def test_on_epoch_end_returning_true_stops_early(data):
     history = fit(make_model(), train, test, TrainConfig(epochs=5), device=CPU, progress=False,
                   on_epoch_end=lambda h: h[-1].epoch == 2)
     assert history.column("epoch") == [1, 2]
+
+
+def test_use_channels_last_stores_conv_weights_nhwc_and_keeps_the_outputs():
+    from course_lib.training import use_channels_last
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(torch.nn.Conv2d(3, 8, 3), torch.nn.ReLU(), torch.nn.Flatten(),
+                                torch.nn.Linear(8 * 6 * 6, 2))
+    x = torch.randn(4, 3, 8, 8)
+    before = model(x)
+    assert use_channels_last(model, "cpu") is model
+    assert model[0].weight.is_contiguous(memory_format=torch.channels_last)
+    assert not model[0].weight.is_contiguous()  # really re-laid out, not a no-op
+    torch.testing.assert_close(model(x), before, rtol=1e-5, atol=1e-6)
+    other = torch.nn.Conv2d(3, 8, 3)
+    use_channels_last(other, "meta")  # a device not on the list is left alone
+    assert other.weight.is_contiguous()

@@ -7,7 +7,7 @@ Follows pytorch/examples `mnist/main.py` (plain `train`/`evaluate` functions); p
 from .checkpoint import load_checkpoint, read_checkpoint, save_checkpoint
 from .compare import Comparison, Run, compare
 from .curves import gap_table, plot_runs
-from .fit import TrainConfig, build_optimizer, build_scheduler, fit
+from .fit import TrainConfig, build_optimizer, build_scheduler, fit, use_channels_last
 from .gradients import LayerGradient, layer_gradient_norms
 from .history import EpochRecord, History
 from .loop import autocast_dtype, evaluate, train_one_epoch
@@ -37,5 +37,6 @@ __all__ = [
     "save_checkpoint",
     "trace_training",
     "train_one_epoch",
+    "use_channels_last",
     "weight_layers",
 ]
