@@ -12,6 +12,7 @@ import statistics
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import torch
 
@@ -93,17 +94,35 @@ def time_interleaved(fns: Sequence[Callable[[], object]], device: torch.device |
     return timings
 
 
+_STATUS = Path("/proc/self/status")  # Linux: VmHWM, the resident set's high-water mark
+_CLEAR_REFS = Path("/proc/self/clear_refs")  # writing "5" resets VmHWM (Linux 4.0+)
+
+
 def reset_peak_memory(device: torch.device | str) -> None:
-    """Start a new peak-memory measurement on a CUDA device (the CPU's peak cannot be reset)."""
+    """Start a new peak-memory measurement: CUDA's allocator statistics on a GPU; on a CPU the
+    process's resident high-water mark where Linux allows resetting it (elsewhere the CPU peak
+    keeps counting from the start of the process)."""
     device = torch.device(device)
     if device.type == "cuda":
         torch.cuda.reset_peak_memory_stats(device)
+        return
+    try:
+        _CLEAR_REFS.write_text("5")
+    except OSError:
+        pass  # not Linux, or not permitted: `peak_memory_bytes` then reports the lifetime peak
 
 
 def peak_memory_bytes(device: torch.device | str) -> int:
     """Peak memory: tensors allocated on a CUDA device since the last reset, else the process's
-    peak resident set size (all of Python, not only tensors, and since the process started)."""
+    peak resident set size (all of Python, not only tensors) since the last reset where Linux
+    allows one, since the process started elsewhere."""
     device = torch.device(device)
     if device.type == "cuda":
         return int(torch.cuda.max_memory_allocated(device))
+    try:
+        for line in _STATUS.read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024  # "VmHWM:   123456 kB"
+    except OSError:
+        pass
     return int(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss) * 1024  # Linux reports KiB

@@ -1,11 +1,18 @@
 from __future__ import annotations
 
 import time
+from pathlib import Path
 
 import pytest
 import torch
 
-from course_lib.timing import Timing, peak_memory_bytes, time_interleaved, time_it
+from course_lib.timing import (
+    Timing,
+    peak_memory_bytes,
+    reset_peak_memory,
+    time_interleaved,
+    time_it,
+)
 
 
 def test_time_it_excludes_warmup_and_takes_the_median():
@@ -48,3 +55,13 @@ def test_interleaved_runs_take_turns_and_exclude_the_warm_up():
     assert len(a.runs) == len(b.runs) == 3 and len(a.warmup) == len(b.warmup) == 1
     with pytest.raises(ValueError):
         time_interleaved([lambda: None], "cpu", repeats=0)
+
+
+@pytest.mark.skipif(not Path("/proc/self/clear_refs").exists(), reason="needs Linux /proc")
+def test_cpu_peak_restarts_after_a_reset():
+    x = torch.ones(64, 1024, 1024)  # 256 MiB resident
+    del x
+    high = peak_memory_bytes("cpu")
+    reset_peak_memory("cpu")
+    low = peak_memory_bytes("cpu")
+    assert high > 256 * 2**20 and low < high - 200 * 2**20  # the freed 256 MiB no longer counts
