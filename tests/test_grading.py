@@ -9,6 +9,7 @@ import math
 import numpy as np
 import pytest
 import torch
+from grading_contract import stub
 
 from course_lib.grading import (
     EXERCISE_SETS,
@@ -69,9 +70,6 @@ CORRECT = {
 }
 NAMES = [c.name for c in EXERCISE_SETS["convolution"]]
 
-
-def stub(*args, **kwargs):
-    raise NotImplementedError("Your code here")
 
 
 def run(name, fn):
