@@ -103,8 +103,8 @@ def pretrained_cnn(spec: PretrainSpec, device=None, cache_dir: str | Path | None
     mean, std = train.channel_stats()
     trained_now = not path.exists()
     if trained_now:
-        print(f"No cached weights at {path}: pretraining on {len(train):,} images of "
-              f"{len(train.classes)} classes for {spec.epochs} epoch(s).")
+        print(f"No cached weights {spec.filename} in the course cache: pretraining on "
+              f"{len(train):,} images of {len(train.classes)} classes for {spec.epochs} epoch(s).")
     torch.manual_seed(spec.seed)  # the initial weights, too, come from the spec's seed
     model = spec.build()
     batches = DeviceBatches(train, spec.batch_size, device or "cpu", shuffle=True,

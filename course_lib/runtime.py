@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import random
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -58,11 +59,21 @@ class Runtime:
         return f"course_lib: profile '{p.name}' ({sizes}) on device '{name}', seed {self.seed}"
 
 
+def _plain_warning(message, category, filename, lineno, line=None) -> str:
+    return f"{category.__name__}: {message}\n"
+
+
 def setup(seed: int = 0, profile: str | None = None, device: str | None = None,
           verbose: bool = True) -> Runtime:
-    """Choose profile and device, seed everything, and print one line saying so."""
+    """Choose profile and device, seed everything, and print one line saying so.
+
+    Warnings are shown as `Category: message` from here on, without the file and line they were
+    raised from: in a notebook that is a temporary file of the kernel, a path of the machine the
+    chapter ran on, which means nothing to a reader of the book.
+    """
     rt = Runtime(profile=get_profile(profile), device=choose_device(device), seed=seed)
     seed_everything(seed)
+    warnings.formatwarning = _plain_warning
     if verbose:
         print(rt.describe())
     return rt

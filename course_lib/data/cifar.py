@@ -97,7 +97,7 @@ def read_batches(
     if split == "test" and n < CIFAR10_TEST_RECORDS:
         warnings.warn(
             f"CIFAR-10 test set truncated to {n:,} images (the official one has "
-            f"{CIFAR10_TEST_RECORDS:,}): {', '.join(str(p) for p in paths)}",
+            f"{CIFAR10_TEST_RECORDS:,}): {', '.join(p.name for p in map(Path, paths))}",
             UserWarning,
             stacklevel=3,
         )
