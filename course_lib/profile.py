@@ -22,6 +22,7 @@ class Profile:
     epochs: int  # passes over the training subset for a chapter's main experiment
     batch_size: int  # minibatch size for training and evaluation
     compile: bool = False  # wrap models in torch.compile (worth it only on CUDA, for long runs)
+    seeds: int = 3  # seeds per condition in a comparison (course_lib.claims needs >= 3 for spread)
 
     def take(self, n: int, split: str = "train") -> int:
         """How many of `n` available items this profile uses for `split` ('train' or 'test')."""
@@ -39,7 +40,7 @@ PROFILES: dict[str, Profile] = {
     # Default on CPU: each chapter within minutes on a laptop, results still meaningful.
     "quick": Profile("quick", max_train=20_000, max_test=None, epochs=3, batch_size=128),
     # Tests and CI: tiny subsets, one short epoch, each chapter well under a minute on 2 cores.
-    "smoke": Profile("smoke", max_train=1_000, max_test=500, epochs=1, batch_size=128),
+    "smoke": Profile("smoke", max_train=1_000, max_test=500, epochs=1, batch_size=128, seeds=1),
 }
 
 

@@ -47,3 +47,8 @@ def test_device_override_and_banner(monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "profile 'smoke'" in out and "device 'cpu'" in out and "seed 3" in out
     assert rt.seed == 3 and rt.profile.name == "smoke"
+
+
+def test_comparisons_run_three_seeds_except_on_smoke():
+    assert PROFILES["quick"].seeds >= 3 and PROFILES["full"].seeds >= 3
+    assert PROFILES["smoke"].seeds == 1  # tests only check that the code runs
