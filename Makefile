@@ -17,20 +17,23 @@ QUIET_PIP := { grep -v "^WARNING: Location 'file:" || true; }
 # The book's offline JavaScript (MathJax, RequireJS, the ipywidgets HTML manager), fetched from the
 # npm registry by the pinned list in book_assets.py; the manifest records what is in place.
 ASSETS := _vendor/_static/offline/manifest.json
-# Install a Debian package when its command is missing (CI runs as root); otherwise say so, loudly.
-# $(1) command, $(2) package, $(3) what happens without it.
+# A Debian package for a missing command: installed with apt-get only when running as root and
+# APT is not "no" (make APT=no ... never installs); either way make says what and why, first.
+# $(1) command, $(2) package, $(3) what it is for, $(4) what happens without it.
+APT ?= auto
 define need
 	@command -v $(1) >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
-	    echo "Installing Debian's $(2) ..."; \
+	  echo "$(1) is missing: $(3)."; \
+	  if [ "$(APT)" != no ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    echo "Installing Debian's $(2) with apt-get (running as root; make APT=no skips this) ..."; \
 	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; } \
-	      || echo "WARNING: could not install $(2): $(3)"; \
-	  else echo "WARNING: $(1) is missing and cannot be installed here (needs root and apt-get): $(3)"; \
+	      || echo "WARNING: could not install $(2): $(4)"; \
+	  else echo "WARNING: not installing $(2) (needs root and apt-get, and APT not set to no): $(4)"; \
 	  fi; }
 endef
 
-.PHONY: help setup book book-assets browser test lint normalize execute exercises grade bench \
-	fast-cifar results clean
+.PHONY: help setup book book-assets browser test lint lab normalize execute exercises grade bench \
+	fast-cifar results publish-check clean
 
 help:
 	@echo "make book       set up and build the HTML book into _build/html"
@@ -38,6 +41,10 @@ help:
 	@echo "                the book in headless Chromium; screenshots in test-artifacts/browser/)"
 	@echo "make book-assets  fetch the book's offline MathJax and widget JavaScript from npm"
 	@echo "make browser    install Debian's chromium for the browser tests when missing (as root)"
+	@echo "make lab        set up and start JupyterLab (adds --allow-root only when run as root)"
+	@echo "make publish-check [URL=git-url]  the Colab path in a Colab-like venv (ipywidgets 7):"
+	@echo "                install from URL (default: a clone of this checkout's HEAD), run every"
+	@echo "                chapter on the smoke profile, fail if a preinstalled package changed"
 	@echo "make execute NB=chapters/03_convolution.ipynb   re-execute notebooks in place, normalized"
 	@echo "make exercises  regenerate student exercise notebooks from exercises/source"
 	@echo "make normalize  strip volatile notebook metadata; rewrite the setup cell from _config.yml"
@@ -46,25 +53,32 @@ help:
 	@echo "make fast-cifar the fast CIFAR-10 recipe over 3 seeds (meant for a GPU)"
 	@echo "make results    re-measure the reference-results table of the book (appendix)"
 
+# The course's own virtual environment: the course (editable) with the extras the commands here
+# use: authoring (tools/), book (jupyter-book), test (pytest, nbval, ruff, playwright), lab.
+EXTRAS := authoring,book,test,lab
 $(STAMP): pyproject.toml
-	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ needed (3.11 recommended)"'
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 10), "Python 3.10+ needed (3.11 recommended)"'
+	@echo "Setting up $(VENV): a virtual environment with $(PYTHON) ($$($(PYTHON) --version))"
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install -q --upgrade pip 2>&1 | $(QUIET_PIP)
+	@$(BIN)/python -c 'import torch' 2>/dev/null || echo "Installing $(TORCH) first, so pip keeps this build (make TORCH=... picks another)"
 	$(BIN)/python -c 'import torch' 2>/dev/null || $(BIN)/python -m pip install -q "$(TORCH)" 2>&1 | $(QUIET_PIP)
-	$(BIN)/python -m pip install -q -e ".[book,test,lab]" 2>&1 | $(QUIET_PIP)
+	@echo "Installing the course (editable) with the extras [$(EXTRAS)]: what the chapters import, plus"
+	@echo "  the authoring tools, jupyter-book, pytest/nbval/ruff/playwright and JupyterLab"
+	$(BIN)/python -m pip install -q -e ".[$(EXTRAS)]" 2>&1 | $(QUIET_PIP)
 	touch $@
 
 setup: $(STAMP)
 
-$(ASSETS): course_lib/authoring/book_assets.py | $(STAMP)
-	$(call need,npm,npm,the book's JavaScript cannot be fetched)
-	$(BIN)/python -m course_lib.authoring.book_assets
+$(ASSETS): tools/book_assets.py | $(STAMP)
+	$(call need,npm,npm,the book's offline JavaScript (MathJax and the widget manager) is fetched with it from the npm registry,make book stops here)
+	$(BIN)/python -m tools.book_assets
 	touch $@
 
 book-assets: $(ASSETS)
 
 browser:
-	$(call need,chromium,chromium,the browser tests will be SKIPPED)
+	$(call need,chromium,chromium,the browser tests drive it (headless),the browser tests will be SKIPPED)
 
 book: setup book-assets
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
@@ -77,14 +91,18 @@ test: setup book-assets browser
 lint: setup
 	$(BIN)/ruff check .
 
+# JupyterLab refuses to start as root (containers) unless told; only then is --allow-root added.
+lab: setup
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root)
+
 normalize: setup
-	$(BIN)/python -m course_lib.authoring.notebooks normalize
+	$(BIN)/python -m tools.notebooks normalize
 
 execute: setup
-	$(BIN)/python -m course_lib.authoring.notebooks execute $(NB)
+	$(BIN)/python -m tools.notebooks execute $(NB)
 
 exercises: setup
-	$(BIN)/python -m course_lib.authoring.exercises
+	$(BIN)/python -m tools.exercises
 
 grade: setup
 	$(BIN)/course-grade $(NB)
@@ -98,6 +116,10 @@ fast-cifar: setup
 
 results: setup
 	$(BIN)/python -m benchmarks.reference_results
+
+# The Colab path before the repository is public: URL defaults to this checkout (its HEAD).
+publish-check: setup
+	$(BIN)/python -m tools.publish_check $(if $(URL),--url "$(URL)")
 
 clean:
 	rm -rf _build .pytest_cache test-artifacts _vendor

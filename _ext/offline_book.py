@@ -20,7 +20,7 @@ from sphinx.config import Config
 from sphinx.errors import ConfigError
 
 STATIC = Path(__file__).resolve().parent / "static"
-FETCH_COMMAND = "make book-assets  (or: python -m course_lib.authoring.book_assets)"
+FETCH_COMMAND = "make book-assets  (or: python -m tools.book_assets)"
 
 
 def _add_static_path(app: Sphinx, config: Config) -> None:

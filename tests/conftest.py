@@ -46,7 +46,7 @@ def built_book(repo_root, tmp_path_factory) -> Path:
     Built once per session (test_book.py and test_browser.py share it). The offline JavaScript
     (MathJax, the widget manager) is fetched from the npm registry first when it is not there yet.
     """
-    from course_lib.authoring import book_assets
+    from tools import book_assets
 
     try:
         book_assets.ensure()

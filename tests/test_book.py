@@ -1,18 +1,19 @@
 """The HTML book builds from the stored notebook outputs with warnings as errors (the `built_book`
 fixture, tests/conftest.py); every page of the table of contents is there with its outputs,
-explorers, launch and download buttons; every internal link and anchor resolves; the pages name no
-CDN. What the pages do in a browser: test_browser.py."""
+explorers, launch and download buttons, no setup cell and no live (kernel-bound) explorer; every
+internal link and anchor resolves; the pages name no CDN. In a browser: test_browser.py."""
 
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 
 import pytest
 
-from course_lib.authoring.book import broken_links, launch_links, toc_pages
-from course_lib.authoring.book_assets import PACKAGES, served_path
-from course_lib.authoring.notebooks import repository_url, setup_cell_source
+from course_lib.explorers.widgets import LIVE_EXPLORER_KEY, LIVE_NOTE
+from tools.book import broken_links, launch_links, toc_pages
+from tools.book_assets import PACKAGES, served_path
 
 PAGES = toc_pages()
 NOTEBOOK_PAGES = [p for p in PAGES if p.is_notebook]
@@ -41,7 +42,7 @@ def test_chapter_page_shows_stored_outputs_and_a_kernel_free_explorer(built_book
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=_ids(NOTEBOOK_PAGES))
 def test_notebook_page_has_launch_and_download_buttons(built_book, page):
     """Colab and Binder open this page's notebook in the configured repository; the download
-    button serves the notebook itself; the page shows the setup cell that installs course_lib."""
+    button serves the notebook itself, setup cell included; the page does not show that cell."""
     html = (built_book / page.html).read_text(encoding="utf-8")
     for name, url in launch_links(page.entry).items():
         assert f'href="{url}"' in html, f"{page.entry}: no {name} launch button to {url}"
@@ -51,8 +52,34 @@ def test_notebook_page_has_launch_and_download_buttons(built_book, page):
     served = built_book / "_sources" / f"{page.entry}.ipynb"
     assert served.read_bytes() == page.source.read_bytes(), "the download is not the notebook"
     text = unescape(re.sub(r"<[^>]+>", "", html))
-    install = setup_cell_source(repository_url()).splitlines()[-1].strip()  # %pip install ...
-    assert install in text, f"{page.entry}: no setup cell installing course_lib in Colab"
+    assert "REPOSITORY =" in served.read_text(encoding="utf-8")
+    assert "REPOSITORY =" not in text and "import course_lib\n" not in text, (
+        f"{page.entry}: the setup cell is shown (it must carry the remove-cell tag)")
+
+
+def _live_explorer_models(page) -> list[str]:
+    nb = json.loads(page.source.read_text(encoding="utf-8"))
+    return [out["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+            for cell in nb["cells"] for out in cell.get("outputs", [])
+            if out.get("metadata", {}).get(LIVE_EXPLORER_KEY)]
+
+
+LIVE_PAGES = [p for p in CHAPTER_PAGES if _live_explorer_models(p)]
+
+
+def test_some_chapters_have_live_explorers():
+    assert LIVE_PAGES, "no chapter notebook stores a live explorer: is the marker still written?"
+
+
+@pytest.mark.parametrize("page", LIVE_PAGES, ids=_ids(LIVE_PAGES))
+def test_live_explorers_give_way_to_a_note_in_the_book(built_book, page):
+    """No dead controls: the book has no kernel, so a live explorer is replaced by one line saying
+    it needs one, and neither its view nor its saved models are in the page."""
+    html = (built_book / page.html).read_text(encoding="utf-8")
+    models = _live_explorer_models(page)
+    assert unescape(html).count(LIVE_NOTE) == len(models), f"{page.entry}: the note is missing"
+    for model in models:
+        assert model not in html, f"{page.entry}: live explorer {model} is still in the page"
 
 
 def test_internal_links_and_anchors_resolve(built_book):

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.authoring import book_assets
-from course_lib.authoring.book import broken_links, launch_links, toc_pages
+from tools import book_assets
+from tools.book import broken_links, launch_links, toc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 
-from course_lib.authoring.book import TocPage, toc_pages
+from tools.book import TocPage, toc_pages
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"

@@ -13,22 +13,17 @@ import nbformat
 import pytest
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
-from course_lib.authoring.exercises import STUB, generate_all, make_student, stale, strip_solutions
-from course_lib.authoring.notebooks import ROOT
 from course_lib.grading import DID_NOT_RUN, EXERCISE_SETS, grade_notebook
 from course_lib.grading.cli import main as course_grade
 from course_lib.grading.core import NOT_IMPLEMENTED
+from tools.exercises import STUB, generate_all, make_student, stale, strip_solutions
+from tools.notebooks import ROOT, repository_url, setup_cell_source
 
 SOURCE = ROOT / "exercises" / "source" / "03_convolution.ipynb"
 STUDENT = ROOT / "exercises" / "03_convolution.ipynb"
 CHECKS = EXERCISE_SETS["convolution"]
 MAX_POINTS = sum(c.max_points for c in CHECKS)
-SETUP = (
-    "# Setup: in Colab, install the course library; locally, use the installed package.\n"
-    "import sys\n"
-    'if "google.colab" in sys.modules:\n'
-    '    %pip install -q "course-lib @ git+https://github.com/cnn-course/cnn-course"'
-)
+SETUP = setup_cell_source(repository_url())
 
 # ------------------------------------------------------------------------------- generation
 

@@ -9,10 +9,10 @@ import re
 import nbformat
 import pytest
 
-from course_lib.authoring.exercises import STUB
-from course_lib.authoring.notebooks import ROOT
 from course_lib.grading import EXERCISE_SETS, grade_notebook
 from course_lib.grading.core import NOT_IMPLEMENTED
+from tools.exercises import STUB
+from tools.notebooks import ROOT
 
 NOTEBOOKS = {"architectures": "09_architectures", "resnet": "10_resnet"}
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 from grading_contract import contract_tests, failures, run
 
-from course_lib.authoring.notebooks import ROOT
+from tools.notebooks import ROOT
 
 SET = "augmentation"
 SOURCE = ROOT / "exercises" / "source" / "08_datasets_augmentation.ipynb"

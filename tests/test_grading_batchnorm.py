@@ -8,8 +8,8 @@ import pytest
 import torch
 from grading_contract import contract_tests, failures, run
 
-from course_lib.authoring.notebooks import ROOT
 from course_lib.grading import find_check
+from tools.notebooks import ROOT
 
 SET = "batch_normalization"
 SOURCE = ROOT / "exercises" / "source" / "07_batch_normalization.ipynb"

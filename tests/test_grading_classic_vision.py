@@ -10,8 +10,8 @@ from grading_contract import contract_tests, failure_messages
 from sklearn.multiclass import OneVsOneClassifier, OneVsRestClassifier
 from sklearn.svm import LinearSVC
 
-from course_lib.authoring.notebooks import ROOT
 from course_lib.svm import n_binary_classifiers
+from tools.notebooks import ROOT
 
 SET = "classic_vision"
 SOURCE = ROOT / "exercises" / "source" / "01_classic_vision.ipynb"

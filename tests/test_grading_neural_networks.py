@@ -7,8 +7,8 @@ from __future__ import annotations
 import numpy as np
 from grading_contract import contract_tests, failure_messages
 
-from course_lib.authoring.notebooks import ROOT
 from course_lib.grading import run_check
+from tools.notebooks import ROOT
 
 SET = "neural_networks"
 SOURCE = ROOT / "exercises" / "source" / "02_neural_networks.ipynb"

@@ -8,9 +8,9 @@ import numpy as np
 import pytest
 from grading_contract import assert_check_contract, assert_notebook_contract, failures, run
 
-from course_lib.authoring.notebooks import ROOT
 from course_lib.grading import EXERCISE_SETS
 from course_lib.grading.pooling import POOLING_X, torch_pool2d
+from tools.notebooks import ROOT
 
 SET = "pooling"
 SOURCE = ROOT / "exercises" / "source" / "05_pooling.ipynb"

@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 from grading_contract import assert_check_contract, assert_notebook_contract, failures, run
 
-from course_lib.authoring.notebooks import ROOT
 from course_lib.grading import EXERCISE_SETS
 from course_lib.grading.receptive_field import receptive_field_reference
+from tools.notebooks import ROOT
 
 SET = "padding_stride_receptive_field"
 SOURCE = ROOT / "exercises" / "source" / "04_padding_stride_receptive_field.ipynb"

@@ -8,7 +8,7 @@ import pytest
 import torch
 from grading_contract import contract_tests, failures, run
 
-from course_lib.authoring.notebooks import ROOT
+from tools.notebooks import ROOT
 
 SET = "regularization"
 SOURCE = ROOT / "exercises" / "source" / "06_dropout_regularization.ipynb"

@@ -9,8 +9,8 @@ import pytest
 import torch
 from grading_contract import assert_check_contract, assert_notebook_contract, failures, run
 
-from course_lib.authoring.notebooks import ROOT
 from course_lib.grading import EXERCISE_SETS
+from tools.notebooks import ROOT
 
 SET = "transfer_learning"
 SOURCE = ROOT / "exercises" / "source" / "11_transfer_learning.ipynb"

@@ -146,7 +146,7 @@ def test_checks_never_raise():
 def test_exercise_notebooks_are_generated_and_the_source_shows_full_marks(repo_root):
     import nbformat
 
-    from course_lib.authoring.exercises import STUB
+    from tools.exercises import STUB
 
     source = nbformat.read(repo_root / "exercises/source/12_visualizing_cnns.ipynb", 4)
     student = nbformat.read(repo_root / "exercises/12_visualizing_cnns.ipynb", 4)

@@ -4,12 +4,16 @@ committed executed top to bottom and listed in the table of contents."""
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import nbformat
 import pytest
 import yaml
 
-from course_lib.authoring.notebooks import (
+from course_lib.explorers.widgets import LIVE_EXPLORER_KEY, LIVE_NOTE
+from tools.notebooks import (
+    BOOK_TAGS,
     SETUP_TAG,
     find_notebooks,
     normalize,
@@ -34,6 +38,7 @@ def test_notebook_is_normalized_with_setup_cell(path):
     nb = nbformat.read(path, as_version=4)
     first = nb.cells[0]
     assert SETUP_TAG in first.metadata.get("tags", []), "first cell must be the setup cell"
+    assert set(BOOK_TAGS) <= set(first.metadata.tags), "the book must hide the setup cell"
     assert first.source == setup_cell_source(repository_url()), "run `make normalize`"
     assert nbformat.writes(normalize(nb, repository_url())) == nbformat.writes(nb), (
         f"{path.name} is not normalized: run `make normalize`"
@@ -58,3 +63,40 @@ def test_chapters_are_in_the_table_of_contents(repo_root):
         assert f"chapters/{path.stem}" in listed, f"{path.name} is not in _toc.yml"
     for entry in listed:
         assert (repo_root / f"{entry}.ipynb").exists() or (repo_root / f"{entry}.md").exists()
+
+
+def test_setup_cell_does_nothing_where_course_lib_imports():
+    """In a checkout's .venv (and on Binder, after postBuild) it runs no pip and prints nothing."""
+    proc = subprocess.run([sys.executable, "-c", setup_cell_source("https://example.invalid/x")],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout == ""
+
+
+def test_setup_cell_says_what_to_do_when_the_repository_cannot_be_reached(tmp_path):
+    """Where course_lib is missing and the repository unreachable: one line, nothing installed."""
+    missing = tmp_path / "no-such-repository"
+    hide = "import sys; sys.modules['course_lib'] = None\n"  # `import course_lib` fails
+    proc = subprocess.run([sys.executable, "-c", hide + setup_cell_source(missing.as_uri())],
+                          capture_output=True, text=True, timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    lines = proc.stdout.splitlines()
+    assert len(lines) == 1 and "cannot be reached" in lines[0], proc.stdout
+    assert "pip install ." in lines[0], "the line must say what to do instead"
+
+
+def test_normalize_gives_old_live_explorer_outputs_the_note():
+    """A live explorer's output stored before it displayed LIVE_NOTE (its VBox repr) gets the
+    note and the marker the book uses to drop the dead widget; other widgets stay as they are."""
+    view = {"version_major": 2, "version_minor": 0, "model_id": "abc"}
+    old = nbformat.v4.new_output("display_data", data={
+        "application/vnd.jupyter.widget-view+json": view,
+        "text/plain": "VBox(children=(HBox(children=(IntSlider(value=2),)), Output()))"})
+    bar = nbformat.v4.new_output("display_data", data={
+        "application/vnd.jupyter.widget-view+json": {**view, "model_id": "def"},
+        "text/plain": "  0%|          | 0/10"})
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x()", outputs=[old, bar])])
+    out = normalize(nb, "https://example.org/c").cells[1].outputs
+    assert out[0].data["text/plain"] == LIVE_NOTE and out[0].metadata[LIVE_EXPLORER_KEY] is True
+    assert out[1].data["text/plain"] == "  0%|          | 0/10"
+    assert LIVE_EXPLORER_KEY not in out[1].get("metadata", {})

@@ -3,7 +3,7 @@
  *
  * 1. The bundle defines the AMD modules "@jupyter-widgets/..." and loads its fonts from beside
  *    the place RequireJS would fetch those modules from (a CDN by default): point RequireJS at
- *    the book's own copy in _static/offline/jupyter-widgets/ (course_lib/authoring/book_assets.py).
+ *    the book's own copy in _static/offline/jupyter-widgets/ (tools/book_assets.py).
  * 2. ipywidgets 8 typesets widget labels with the MathJax 2 API, MathJax.Hub.Queue
  *    (jupyter-widgets/ipywidgets#3829), and throws under MathJax 3, which this book ships: give
  *    MathJax 3 that one call, queued after MathJax's own start-up. Labels write math as $...$

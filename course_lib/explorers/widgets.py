@@ -14,7 +14,13 @@ from matplotlib.figure import Figure
 
 from .frames import figure_to_png
 
-__all__ = ["Explorer", "interactive_explorer"]
+__all__ = ["LIVE_EXPLORER_KEY", "LIVE_NOTE", "Explorer", "interactive_explorer"]
+
+# What a live explorer's output says wherever its widgets cannot run (a notebook not yet run, the
+# static book), and the output metadata that marks it, so the book can drop the dead widget view.
+LIVE_NOTE = ("Live explorer: it needs a running Python kernel. Run this cell in JupyterLab, Colab "
+             "or Binder to use its controls.")
+LIVE_EXPLORER_KEY = "course_lib_live_explorer"
 
 
 @dataclass
@@ -49,8 +55,17 @@ class Explorer:
             # The Figure is not registered with pyplot, so dropping it frees it: nothing to close.
         self.output.outputs = ({"output_type": "display_data", "data": data, "metadata": {}},)
 
-    def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+    def _ipython_display_(self) -> None:
+        """Show the widget box through IPython's display, the same way with ipywidgets 7 and 8.
+
+        Its plain-text form is LIVE_NOTE, not the box's `VBox(children=...)` repr, so a frontend
+        that cannot draw the widget (a notebook opened before running it) shows that sentence.
+        """
+        from IPython.display import display
+
+        view = {"version_major": 2, "version_minor": 0, "model_id": self.widget.model_id}
+        display({"application/vnd.jupyter.widget-view+json": view, "text/plain": LIVE_NOTE},
+                raw=True, metadata={LIVE_EXPLORER_KEY: True})
 
 
 def interactive_explorer(

@@ -8,7 +8,7 @@ files the book serves are extracted into `_vendor/_static/offline/<name>/`. `_co
 `_vendor` in `html_extra_path`, so the built book serves them from `_static/offline/`, and points
 `mathjax_path` and myst-nb's `nb_ipywidgets_js` there.
 
-Run as `python -m course_lib.authoring.book_assets [--force]`; it does nothing when the files of the
+Run as `python -m tools.book_assets [--force]`; it does nothing when the files of the
 pinned versions are already there (the manifest records them).
 """
 
@@ -208,7 +208,7 @@ def ensure(
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_lib.authoring.book_assets")
+    parser = argparse.ArgumentParser(prog="python -m tools.book_assets")
     parser.add_argument("--force", action="store_true", help="fetch even when already in place")
     args = parser.parse_args(argv)
     try:

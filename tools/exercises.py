@@ -2,7 +2,7 @@
 
 exercises/source/<name>.ipynb holds solutions between `### BEGIN SOLUTION` and `### END SOLUTION`;
 exercises/<name>.ipynb is generated from it with each block replaced by a stub and outputs cleared.
-Run as `python -m course_lib.authoring.exercises [--check | --execute-sources]`.
+Run as `python -m tools.exercises [--check | --execute-sources]`.
 """
 
 from __future__ import annotations
@@ -153,7 +153,7 @@ def execute_sources(root: Path = ROOT, timeout: int = 600) -> list[Path]:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m course_lib.authoring.exercises",
+        prog="python -m tools.exercises",
         description="Generate the student notebooks from the solutions in exercises/source.")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if a student notebook is out of date")

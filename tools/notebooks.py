@@ -1,7 +1,7 @@
 """Keep the committed notebooks tidy: one generated setup cell first, volatile metadata stripped,
 and execution top to bottom in place (so stored outputs are real).
 
-Run as `python -m course_lib.authoring.notebooks {normalize,execute,check} [PATHS]`.
+Run as `python -m tools.notebooks {normalize,execute,check} [PATHS]`.
 """
 
 from __future__ import annotations
@@ -16,7 +16,12 @@ from pathlib import Path
 import nbformat
 import yaml
 
+from course_lib.explorers.widgets import LIVE_EXPLORER_KEY, LIVE_NOTE
+
+from .setup_cell import BOOK_TAGS, setup_cell_source
+
 __all__ = [
+    "BOOK_TAGS",
     "SETUP_TAG",
     "execute_notebook",
     "find_notebooks",
@@ -25,11 +30,14 @@ __all__ = [
     "setup_cell_source",
 ]
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[1]
 SETUP_TAG = "setup"
 NOTEBOOK_DIRS = ("chapters", "exercises")
 # Cell metadata worth keeping; the rest (timings, scroll state, old frontends' ids) is noise.
 KEEP_CELL_METADATA = ("tags", "editable", "deletable")
+# Stored outputs of live explorers made before they displayed LIVE_NOTE as their text: the repr of
+# the explorer's widget box (a VBox of an HBox of controls and the Output).
+_OLD_EXPLORER_TEXT = "VBox(children=(HBox(children=("
 KERNELSPEC = {"name": "python3", "display_name": "Python 3 (ipykernel)", "language": "python"}
 
 
@@ -37,16 +45,6 @@ def repository_url(root: Path = ROOT) -> str:
     """The course repository URL, configured once in `_config.yml` (repository.url)."""
     config = yaml.safe_load((root / "_config.yml").read_text(encoding="utf-8"))
     return config["repository"]["url"].rstrip("/")
-
-
-def setup_cell_source(url: str) -> str:
-    """The first cell of every notebook: install course_lib in Colab, else use the local install."""
-    return (
-        "# Setup: in Colab, install the course library; locally, use the installed package.\n"
-        "import sys\n"
-        'if "google.colab" in sys.modules:\n'
-        f'    %pip install -q "course-lib @ git+{url}"'
-    )
 
 
 def find_notebooks(root: Path = ROOT) -> list[Path]:
@@ -69,7 +67,8 @@ def normalize(nb: nbformat.NotebookNode, url: str) -> nbformat.NotebookNode:
         **({"course": nb.metadata["course"]} if "course" in nb.metadata else {}),
         **({"widgets": nb.metadata["widgets"]} if "widgets" in nb.metadata else {}),
     })
-    setup = nbformat.v4.new_code_cell(setup_cell_source(url), metadata={"tags": [SETUP_TAG]})
+    setup = nbformat.v4.new_code_cell(setup_cell_source(url),
+                                      metadata={"tags": [SETUP_TAG, *BOOK_TAGS]})
     cells = list(nb.cells)
     if cells and SETUP_TAG in cells[0].get("metadata", {}).get("tags", []):
         setup.outputs = cells[0].get("outputs", [])
@@ -84,7 +83,18 @@ def normalize(nb: nbformat.NotebookNode, url: str) -> nbformat.NotebookNode:
         if cell.cell_type == "code":
             for out in cell.get("outputs", []):
                 out.get("metadata", {}).pop("execution", None)
+                _mark_live_explorer(out)
     return nb
+
+
+def _mark_live_explorer(out: nbformat.NotebookNode) -> None:
+    """Give a stored live-explorer output the note and marker that Explorer displays today."""
+    data = out.get("data", {})
+    text = data.get("text/plain", "")
+    text = "".join(text) if isinstance(text, list) else text
+    if "application/vnd.jupyter.widget-view+json" in data and text.startswith(_OLD_EXPLORER_TEXT):
+        data["text/plain"] = LIVE_NOTE
+        out.setdefault("metadata", {})[LIVE_EXPLORER_KEY] = True
 
 
 def execute_notebook(path: Path, profile: str | None = None, timeout: int = 1200) -> float:
@@ -114,7 +124,7 @@ def _write_if_changed(path: Path, nb: nbformat.NotebookNode) -> bool:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m course_lib.authoring.notebooks")
+    parser = argparse.ArgumentParser(prog="python -m tools.notebooks")
     parser.add_argument("command", choices=["normalize", "check", "execute"])
     parser.add_argument("paths", nargs="*", type=Path, help="notebooks (default: all of them)")
     parser.add_argument("--profile", help="COURSE_PROFILE for `execute` (default: the machine's)")

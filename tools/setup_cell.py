@@ -1,0 +1,57 @@
+"""Every notebook's first cell, written by `make normalize` from `_config.yml` (repository.url).
+
+Where course_lib imports (a checkout's .venv, Binder after its postBuild) it does nothing. Where it
+does not (Colab), it installs the course from the repository with every installed distribution
+pinned to its version, so pip adds what is missing and upgrades or downgrades nothing (Colab's
+kernel stack included). It prints one line saying what to do when the repository cannot be
+reached. The book hides it (tag `remove-cell`): it is for running notebooks, not for reading.
+"""
+
+from __future__ import annotations
+
+from string import Template
+
+__all__ = ["BOOK_TAGS", "setup_cell_source"]
+
+# myst-nb leaves a cell tagged `remove-cell` out of the built page.
+BOOK_TAGS = ("remove-cell",)
+
+_CELL = Template('''\
+# Setup: installs course_lib where it is missing (Colab), changing no installed package.
+REPOSITORY = "$url"
+try:
+    import course_lib
+except ImportError:
+    import importlib
+    import os
+    import subprocess
+    import sys
+    from importlib.metadata import distributions
+    from shutil import which
+    from tempfile import NamedTemporaryFile
+
+    os.environ["GIT_TERMINAL_PROMPT"] = "0"  # a missing repository fails instead of asking
+    if not which("git") or subprocess.run(["git", "ls-remote", REPOSITORY],
+                                          capture_output=True).returncode:
+        print(f"✗ {REPOSITORY} cannot be reached from here, so course_lib is not installed: "
+              "download the course, run `pip install .` in its folder, open the notebooks there.")
+    else:
+        pins = {}  # every installed distribution at its version: pip may only add packages
+        for dist in distributions():
+            pins.setdefault((dist.metadata["Name"] or "").lower(), dist.version)
+        with NamedTemporaryFile("w", suffix=".txt", delete=False) as constraints:
+            constraints.write("".join(f"{n}=={v}\\n" for n, v in pins.items() if n))
+        pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-c", constraints.name,
+                              f"course-lib @ git+{REPOSITORY}"], capture_output=True, text=True)
+        if pip.returncode:
+            print("✗ course_lib cannot be installed without changing installed packages: "
+                  + (pip.stderr.strip().splitlines() or ["pip failed"])[-1])
+        else:
+            importlib.invalidate_caches()
+            import course_lib
+            print(f"course_lib {course_lib.__version__} installed from {REPOSITORY}")''')
+
+
+def setup_cell_source(url: str) -> str:
+    """The setup cell's code for the course repository at `url` (a git URL pip can install)."""
+    return _CELL.substitute(url=url)
