@@ -45,7 +45,12 @@ def built_book(repo_root, tmp_path_factory) -> Path:
 
     Built once per session (test_book.py and test_browser.py share it). The offline JavaScript
     (MathJax, the widget manager) is fetched from the npm registry first when it is not there yet.
+    COURSE_BOOK_HTML=path/to/_build/html tests a book built already (from this checkout) instead.
     """
+    prebuilt = os.environ.get("COURSE_BOOK_HTML")
+    if prebuilt:
+        assert (Path(prebuilt) / "index.html").is_file(), f"no book in COURSE_BOOK_HTML={prebuilt}"
+        return Path(prebuilt)
     from tools import book_assets
 
     try:

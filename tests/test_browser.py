@@ -1,11 +1,15 @@
 """Every page of the book in a real browser (headless Chromium driven by Playwright), served from
-127.0.0.1 with nothing else reachable: no request leaves the book, no console error, every formula
-typeset by MathJax, every saved ipywidget rendered, and every kernel-free explorer's image follows
-its slider and buttons. The pages come from _toc.yml, so new chapters are covered without edits.
+127.0.0.1 with nothing else reachable, on a desktop (1280×800) and a phone (390×844): no request
+leaves the book, no console error, every formula typeset by MathJax, every saved ipywidget rendered
+and none with controls (a live explorer is dead without a kernel), every kernel-free explorer's
+image follows its slider and buttons, no page scrolls sideways; on the phone the chapter menu (☰)
+opens and explorer frames keep a legible size. The pages come from _toc.yml, so new chapters are
+covered without edits.
 
-Screenshots (one per page, and one explorer before and after its slider moves) are written to
-test-artifacts/browser/. Chromium is Debian's `chromium` (`make browser` installs it); without it
-the tests are skipped with the reason in the summary, or fail when COURSE_REQUIRE_BROWSER=1 (CI).
+Screenshots (one per page and viewport, and one explorer before and after its slider moves) are
+written to test-artifacts/browser/. Chromium is Debian's `chromium` (`make browser` installs it);
+without it the tests are skipped with the reason in the summary, or fail when
+COURSE_REQUIRE_BROWSER=1 (CI).
 """
 
 from __future__ import annotations
@@ -29,6 +33,10 @@ PAGES = toc_pages()
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+# The size below which a frame's text gets hard to read: a phone shows a wide frame at least this
+# wide (or its own width, if smaller), scrolling inside the explorer.
+LEGIBLE_FRAME_PX = 540
 
 
 def _chromium() -> str | None:
@@ -184,6 +192,84 @@ EXPLORER_STATE = """(range) => {
 }"""
 
 
+# Controls of a widget drawn from saved state do nothing without a kernel: none may be on a page.
+DEAD_CONTROLS = """() => Array.from(document.querySelectorAll(
+    ".widget-subarea input, .widget-subarea select, .widget-subarea textarea, "
+    + ".widget-subarea button")).length"""
+
+# The page's width beyond the viewport, and the elements that stick out furthest.
+SIDEWAYS = """() => {
+  const width = document.documentElement.clientWidth;
+  const extra = document.documentElement.scrollWidth - width;
+  const culprits = [];
+  if (extra > 0) {
+    for (const e of document.querySelectorAll("main *, article *")) {
+      const r = e.getBoundingClientRect();
+      if (r.right > width + 1 && r.width > 0) {
+        let inScroller = false;  // inside a box that scrolls on its own: not the page's overflow
+        for (let p = e.parentElement; p && p !== document.body; p = p.parentElement) {
+          const s = getComputedStyle(p);
+          if (["auto", "scroll", "hidden"].includes(s.overflowX) && p.clientWidth <= width) {
+            inScroller = true; break;
+          }
+        }
+        if (!inScroller) {
+          culprits.push(e.tagName.toLowerCase() + "." + (e.className || "").toString().slice(0, 40)
+                        + ": " + (e.textContent || "").trim().slice(0, 60));
+        }
+      }
+    }
+  }
+  return {extra: extra, culprits: culprits.slice(-3)};
+}"""
+
+FRAME_WIDTHS = """(minimum) => Array.from(document.querySelectorAll(".cl-slider > img"))
+  .map((img) => ({shown: img.getBoundingClientRect().width, own: img.naturalWidth}))
+  .filter((f) => f.shown + 1 < Math.min(f.own, minimum))"""
+
+MENU_OPEN = """() => {
+  const dialog = document.querySelector("#pst-primary-sidebar-modal");
+  if (!dialog || !dialog.open) { return 0; }
+  return Array.from(dialog.querySelectorAll("a.reference")).filter(
+      (a) => a.getBoundingClientRect().width > 0).length;
+}"""
+
+
+def _check_layout(page, viewport: str) -> list[str]:
+    problems = []
+    dead = page.evaluate(DEAD_CONTROLS)
+    if dead:
+        problems.append(f"{dead} widget controls drawn from saved state (dead without a kernel)")
+    sideways = page.evaluate(SIDEWAYS)
+    if sideways["extra"] > 0:
+        problems.append(f"the page scrolls sideways by {sideways['extra']} px at {viewport} "
+                        f"width: {sideways['culprits']}")
+    if viewport == "phone":
+        small = page.evaluate(FRAME_WIDTHS, LEGIBLE_FRAME_PX)
+        if small:
+            problems.append(f"{len(small)} explorer frames shrunk below a legible size: "
+                            f"{small[:3]}")
+    return problems
+
+
+def _check_phone_menu(page) -> list[str]:
+    """The visible ☰ button opens the chapter menu, and Escape closes it."""
+    toggles = page.locator(".primary-toggle")
+    visible = [toggles.nth(i) for i in range(toggles.count()) if toggles.nth(i).is_visible()]
+    if not visible:
+        return ["no visible menu button (☰) on the phone"]
+    visible[0].click()
+    try:
+        page.wait_for_function(MENU_OPEN, timeout=5_000)
+    except Exception:  # noqa: BLE001 - reported below
+        pass
+    links = page.evaluate(MENU_OPEN)
+    page.keyboard.press("Escape")
+    if not links:
+        return ["the menu button (☰) does not open the chapter menu on the phone"]
+    return []
+
+
 def _check_math(page) -> list[str]:
     page.evaluate(WAIT_FOR_MATHJAX)
     report = page.evaluate(MATH_REPORT)
@@ -279,24 +365,31 @@ def _check_explorers(page, pair: tuple[Path, Path] | None) -> list[str]:
 FIRST_CHAPTER = next((p.entry for p in PAGES if p.entry.startswith("chapters/")), None)
 
 
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("page_info", PAGES, ids=[p.entry for p in PAGES])
-def test_page_works_offline_in_a_browser(browser, book_url, page_info: TocPage):
+def test_page_works_offline_in_a_browser(browser, book_url, page_info: TocPage, viewport: str):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     pair = None
     if page_info.entry == FIRST_CHAPTER:
-        pair = (ARTIFACTS / "explorer-before.png", ARTIFACTS / "explorer-after.png")
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+        pair = (ARTIFACTS / f"explorer-before-{viewport}.png",
+                ARTIFACTS / f"explorer-after-{viewport}.png")
+    context = browser.new_context(viewport=VIEWPORTS[viewport], service_workers="block",
+                                  is_mobile=viewport == "phone", has_touch=viewport == "phone")
     page = context.new_page()
     log = PageLog(page, book_url)
     try:
         page.goto(book_url + page_info.html, wait_until="load")
         problems = _check_widgets(page)  # first: MathJax typesets widget labels as they render
         problems += _check_math(page)
+        problems += _check_layout(page, viewport)
         problems += _check_explorers(page, pair)
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(ARTIFACTS / f"{_slug(page_info.entry)}.png"), full_page=True)
+        page.screenshot(path=str(ARTIFACTS / f"{_slug(page_info.entry)}-{viewport}.png"),
+                        full_page=True)
+        if viewport == "phone":
+            problems += _check_phone_menu(page)
     finally:
         context.close()
     problems += [f"request left the book: {url}" for url in log.external]
     problems += log.errors
-    assert not problems, f"{page_info.entry} in Chromium:\n  " + "\n  ".join(problems)
+    assert not problems, f"{page_info.entry} in Chromium ({viewport}):\n  " + "\n  ".join(problems)

@@ -24,6 +24,7 @@ try:
 except ImportError:
     import importlib
     import os
+    import re
     import subprocess
     import sys
     from importlib.metadata import distributions
@@ -38,14 +39,16 @@ except ImportError:
     else:
         pins = {}  # every installed distribution at its version: pip may only add packages
         for dist in distributions():
-            pins.setdefault((dist.metadata["Name"] or "").lower(), dist.version)
+            name = re.sub(r"[-_.]+", "-", dist.metadata["Name"] or "").lower()
+            if name not in ("", "pip", "setuptools", "wheel"):  # build tools may differ
+                pins.setdefault(name, dist.version)
         with NamedTemporaryFile("w", suffix=".txt", delete=False) as constraints:
-            constraints.write("".join(f"{n}=={v}\\n" for n, v in pins.items() if n))
+            constraints.write("".join(f"{n}=={v}\\n" for n, v in pins.items()))
         pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-c", constraints.name,
                               f"course-lib @ git+{REPOSITORY}"], capture_output=True, text=True)
         if pip.returncode:
-            print("✗ course_lib cannot be installed without changing installed packages: "
-                  + (pip.stderr.strip().splitlines() or ["pip failed"])[-1])
+            print("✗ course_lib was not installed (installed packages are left as they are); "
+                  "pip says: " + (pip.stderr.strip().splitlines() or ["nothing"])[-1])
         else:
             importlib.invalidate_caches()
             import course_lib
