@@ -238,6 +238,15 @@ def test_static_slider_mimebundle_and_size_report(worked_slider):
     assert worked_slider.nbytes == sum(len(f) for f in worked_slider.frames)
 
 
+def test_static_slider_shows_no_controls_until_its_script_runs(worked_slider):
+    """In an untrusted notebook (scripts stripped) the buttons would do nothing: they start
+    hidden, and a line says how many frames there are and why only the first shows."""
+    page = worked_slider._repr_html_()
+    controls = re.search(r'<div data-role="controls"\s+style="([^"]*)"', page)
+    assert controls and controls.group(1).startswith("display:none")
+    assert f"Frame 1 of {len(worked_slider)}." in page and "untrusted notebook" in page
+
+
 def test_static_slider_checks_its_input():
     png = figure_to_png(Figure(figsize=(1, 1)), dpi=10)
     with pytest.raises(ValueError, match="2 frames but 1 labels"):
@@ -283,7 +292,11 @@ function makeRoot() {
     'input[type="range"]': Object.assign(new El(), {value: "0"}),
     '[data-role="label"]': new El(), '[data-act="play"]': new El(),
     '[data-act="prev"]': new El(), '[data-act="next"]': new El(),
+    '[data-role="controls"]': Object.assign(new El(), {style: {display: "none"}}),
+    '[data-role="hint"]': new El(),
   };
+  const hint = parts['[data-role="hint"]'];
+  hint.parentNode = {removeChild: (e) => { e.removed = true; }};
   const root = new El();
   root.querySelector = (sel) => parts[sel];
   root.parts = parts;
@@ -306,6 +319,7 @@ seen.label = p['[data-role="label"]'].textContent;
 play.on.click(); seen.playing = play.textContent;
 tick(); seen.tick = img.src;
 play.on.click(); seen.paused = play.textContent + (tick === null);
+seen.shown = p['[data-role="controls"]'].style.display + (p['[data-role="hint"]'].removed === true);
 seen.second = roots[1].parts["img"].src === page.src0
   && roots[1].getAttribute("data-ready") === "1";
 console.log(JSON.stringify(seen));
@@ -326,7 +340,7 @@ def test_static_slider_script_steps_frames_under_node():
     seen = json.loads(result.stdout)
     assert seen == {"next": uris[1], "wrap": uris[4], "input": uris[3],
                     "label": "frame 3  (4/5)", "playing": "Pause", "tick": uris[4],
-                    "paused": "Playtrue", "second": True}
+                    "paused": "Playtrue", "shown": "flextrue", "second": True}
 
 
 # ------------------------------------------------------------------------------ live widgets

@@ -48,7 +48,8 @@ class StaticSlider:
 
     Displaying it in a notebook gives a `<div>` with the first frame, a range input, ◀/▶ buttons,
     a play/pause button and an inline script (kept inside an IIFE, no globals). Where scripts do
-    not run (an untrusted notebook) the first frame is still shown.
+    not run (an untrusted notebook) the first frame shows with a line saying why, and no controls
+    that would do nothing: the script shows them.
     """
 
     frames: list[bytes]  # PNG bytes of each frame, in slider order
@@ -91,6 +92,7 @@ class StaticSlider:
                 if self.title else "")
         return _HTML.substitute(
             uid=html.escape(self.uid), head=head, src0=uris[0], last=len(self.frames) - 1,
+            count=len(self.frames),
             alt0=html.escape(f"{self.title or 'explorer'}: {self.labels[0]}"),
             label0=html.escape(self.labels[0]), interval=int(self.interval_ms),
             # Frame 0 lives only in the <img src> (the script reads it back), so no frame is
@@ -116,7 +118,10 @@ def _js(value: Any) -> str:
 _HTML = Template("""\
 <div id="$uid" class="cl-slider" style="font-family:sans-serif;max-width:100%">
 $head<img src="$src0" alt="$alt0" style="max-width:100%;height:auto;display:block">
-<div style="display:flex;align-items:center;gap:0.4em;flex-wrap:wrap;margin-top:0.3em">
+<div data-role="hint" style="font-size:0.9em;opacity:0.75">Frame 1 of $count. Where scripts do
+not run (an untrusted notebook: run this cell, or trust the notebook) only this frame shows.</div>
+<div data-role="controls"
+ style="display:none;align-items:center;gap:0.4em;flex-wrap:wrap;margin-top:0.3em">
 <button type="button" data-act="play" style="min-width:4.5em">Play</button>
 <button type="button" data-act="prev" aria-label="previous">&#9664;</button>
 <input type="range" min="0" max="$last" step="1" value="0" aria-label="frame"
@@ -138,6 +143,10 @@ $head<img src="$src0" alt="$alt0" style="max-width:100%;height:auto;display:bloc
     var range = root.querySelector('input[type="range"]');
     var label = root.querySelector('[data-role="label"]');
     var play = root.querySelector('[data-act="play"]');
+    // The controls work only with this script: show them, and drop the line saying so.
+    var hint = root.querySelector('[data-role="hint"]');
+    if (hint && hint.parentNode) { hint.parentNode.removeChild(hint); }
+    root.querySelector('[data-role="controls"]').style.display = "flex";
     var frames = [img.getAttribute("src")].concat(rest);
     var timer = null;
     function current() { return parseInt(range.value, 10); }
