@@ -385,3 +385,21 @@ def test_interactive_explorer_from_abbreviations():
     assert calls[-1] == (2, "blue", 1.0)
     with pytest.raises(ValueError, match="cannot make a control"):
         interactive_explorer(render, n=object())
+
+
+def test_live_explorer_displays_through_ipython_with_the_note_as_text(monkeypatch):
+    """ipywidgets 7 widgets have no _repr_mimebundle_: the explorer publishes the widget view
+    itself (the same with 7 and 8), with LIVE_NOTE as the text a frontend without widgets shows
+    and the marker the book uses to leave it out."""
+    import IPython.display
+
+    from course_lib.explorers.widgets import LIVE_EXPLORER_KEY, LIVE_NOTE
+
+    shown = []
+    monkeypatch.setattr(IPython.display, "display", lambda obj, **kw: shown.append((obj, kw)))
+    explorer = interactive_explorer(lambda n: Figure(figsize=(1, 1)), n=(0, 4, 1), dpi=10)
+    explorer._ipython_display_()
+    assert shown == [({"application/vnd.jupyter.widget-view+json": {
+        "version_major": 2, "version_minor": 0, "model_id": explorer.widget.model_id},
+        "text/plain": LIVE_NOTE}, {"raw": True, "metadata": {LIVE_EXPLORER_KEY: True}})]
+    assert "VBox" not in LIVE_NOTE and "kernel" in LIVE_NOTE
