@@ -162,3 +162,29 @@ def test_extension_drops_duplicate_inline_scripts_and_keeps_order():
     assert [(s.filename, s.attributes.get("body")) for s in context["script_files"]] == [
         ("_static/a.js", None), (None, "const X = 1"), (None, "const Y = 2")]
     assert context["script_files"] is scripts  # changed in place: Sphinx renders this list
+
+
+def test_live_explorer_views_leave_the_book_with_their_models_and_nothing_else():
+    spec = importlib.util.spec_from_file_location("live_explorers",
+                                                  ROOT / "_ext" / "live_explorers.py")
+    ext = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ext)
+    from course_lib.explorers.widgets import LIVE_EXPLORER_KEY, LIVE_NOTE
+
+    def view(model, **metadata):
+        return {"output_type": "display_data", "metadata": metadata,
+                "data": {ext.VIEW: {"model_id": model}, "text/plain": LIVE_NOTE}}
+
+    state = {"box": {"state": {"children": ["IPY_MODEL_out"], "layout": "IPY_MODEL_lay"}},
+             "out": {"state": {"layout": "IPY_MODEL_lay2"}}, "lay": {"state": {}},
+             "lay2": {"state": {}}, "bar": {"state": {"style": "IPY_MODEL_barstyle"}},
+             "barstyle": {"state": {}}}
+    nb = {"cells": [{"cell_type": "code", "outputs": [view("box", **{LIVE_EXPLORER_KEY: True}),
+                                                       view("bar")]}],
+          "metadata": {"widgets": {ext.STATE: {"state": state}}}}
+    assert ext.drop_live_views(nb) == 1
+    explorer, bar = nb["cells"][0]["outputs"]
+    assert ext.VIEW not in explorer["data"]
+    assert explorer["data"]["text/markdown"] == f"*{LIVE_NOTE}*"
+    assert ext.VIEW in bar["data"], "other widgets (a progress bar) stay"
+    assert set(state) == {"bar", "barstyle"}, "the explorer's models go, the bar's stay"
