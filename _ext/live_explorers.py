@@ -21,7 +21,7 @@ from course_lib.explorers.widgets import LIVE_EXPLORER_KEY
 
 VIEW = "application/vnd.jupyter.widget-view+json"
 STATE = "application/vnd.jupyter.widget-state+json"
-_MODEL_REF = re.compile(r"IPY_MODEL_([0-9a-f]+)")
+_MODEL_REF = re.compile(r"IPY_MODEL_([0-9A-Za-z_-]+)")
 
 
 def _reachable(state: dict[str, Any], roots: Iterable[str]) -> set[str]:
