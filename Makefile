@@ -119,7 +119,7 @@ results: setup
 
 # The Colab path before the repository is public: URL defaults to this checkout (its HEAD).
 publish-check: setup
-	$(BIN)/python -m tools.publish_check $(if $(URL),--url "$(URL)")
+	$(BIN)/python -u -m tools.publish_check $(if $(URL),--url "$(URL)")
 
 clean:
 	rm -rf _build .pytest_cache test-artifacts _vendor

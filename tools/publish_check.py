@@ -50,7 +50,8 @@ def _run(cmd: list[str], **kwargs) -> subprocess.CompletedProcess:
 
 def installed(python: Path) -> dict[str, str]:
     """Distribution name (normalized) -> version, in the environment of `python`."""
-    return json.loads(_run([str(python), "-c", LIST_DISTRIBUTIONS]).stdout)
+    # -I: not the working directory either (a checkout's course_lib.egg-info would show there)
+    return json.loads(_run([str(python), "-I", "-c", LIST_DISTRIBUTIONS]).stdout)
 
 
 def make_colab_env(where: Path, torch: str) -> Path:
