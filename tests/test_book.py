@@ -101,3 +101,13 @@ def test_page_loads_scripts_from_the_book_not_a_cdn(built_book, page):
             continue
         assert served_path(package) in html, f"{page.entry} does not load {package.label}"
         assert (built_book / served_path(package)).is_file()
+
+
+def test_every_page_names_a_favicon_the_book_has(built_book):
+    """Browsers ask for /favicon.ico unless the page names an icon: each page names one."""
+    for page in PAGES:
+        html = (built_book / page.html).read_text(encoding="utf-8")
+        icon = re.search(r'<link rel="icon" href="([^"]+)"', html)
+        assert icon, f"{page.entry}: no favicon link"
+        target = (built_book / page.html).parent / icon.group(1)
+        assert target.resolve().is_file(), f"{page.entry}: favicon {icon.group(1)} missing"
