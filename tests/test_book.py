@@ -53,7 +53,7 @@ def test_notebook_page_has_launch_and_download_buttons(built_book, page):
     assert served.read_bytes() == page.source.read_bytes(), "the download is not the notebook"
     text = unescape(re.sub(r"<[^>]+>", "", html))
     assert "REPOSITORY =" in served.read_text(encoding="utf-8")
-    assert "REPOSITORY =" not in text and "import course_lib\n" not in text, (
+    assert "REPOSITORY =" not in text and "ls-remote" not in text, (
         f"{page.entry}: the setup cell is shown (it must carry the remove-cell tag)")
 
 
