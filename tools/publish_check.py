@@ -58,6 +58,8 @@ def make_colab_env(where: Path, torch: str) -> Path:
     """A fresh venv with Colab's packages (and `torch`); returns its python."""
     _run([sys.executable, "-m", "venv", str(where)])
     python = where / "bin" / "python"
+    lines = COLAB_PACKAGES.read_text(encoding="utf-8").splitlines()
+    _run([str(python), "-m", "pip", "install", "-q", *[p for p in lines if p.startswith("pip==")]])
     _run([str(python), "-m", "pip", "install", "-q", torch])  # first: pip keeps this build
     _run([str(python), "-m", "pip", "install", "-q", torch, "-r", str(COLAB_PACKAGES)])
     return python
