@@ -23,7 +23,6 @@ from .sources import DatasetSpec, FileSpec, get_spec
 
 __all__ = [
     "cache_root",
-    "clear_verified",
     "data_root",
     "downloads_allowed",
     "fetch_url",
@@ -74,12 +73,6 @@ def fetch_url(url: str, dest: Path, desc: str | None = None, timeout: float = 60
             while chunk := response.read(1 << 20):
                 out.write(chunk)
                 bar.update(len(chunk))
-
-
-def clear_verified() -> None:
-    """Forget which files were verified (the next `locate` re-hashes them)."""
-    _VERIFIED.clear()
-    _SUMS.clear()
 
 
 def _sums_table(path: Path) -> dict[str, str]:
