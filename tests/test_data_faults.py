@@ -283,6 +283,17 @@ def test_bad_sha256sums_for_files_with_no_pinned_hash_is_a_course_error(dirs):
     assert "sha256sum" in message  # what a good one looks like
 
 
+def test_bad_sha256sums_in_the_cache_deletes_nothing(dirs):
+    _, cache = dirs
+    spec = DatasetSpec(name="toy", title="Toy", homepage="https://example.org", mirrors=(),
+                       files=(FileSpec("a.txt"),))
+    (cache / "toy" / "SHA256SUMS").mkdir(parents=True)
+    (cache / "toy" / "a.txt").write_text("hello")
+    with pytest.raises(DatasetCorruptError, match="SHA256SUMS cannot be used.*a directory"):
+        locate(spec)
+    assert (cache / "toy" / "a.txt").read_text() == "hello"
+
+
 def test_read_only_cache_with_a_damaged_copy_says_to_set_course_cache_dir(
     data_dir, dirs, monkeypatch
 ):

@@ -96,7 +96,7 @@ def download(
                         os.replace(part, folder / f.relpath)
                     break
                 except _DOWNLOAD_ERRORS as e:
-                    errors.append(f"{url}: {e}")
+                    errors.append(_describe(url, e))
                     _note_failure(base, e, unreachable)
             else:
                 failures += errors
@@ -114,7 +114,7 @@ def download(
                 verify(part, spec.archive)
                 return _extract(part, spec.archive.relpath, missing, folder, verify)
         except _DOWNLOAD_ERRORS as e:
-            errors.append(f"{url}: {e}")
+            errors.append(_describe(url, e))
             _note_failure(base, e, unreachable)
     return errors
 
@@ -148,6 +148,11 @@ def _extract(
         os.replace(src, folder / relpath)
     record_sha256(folder, placed)
     return errors
+
+
+def _describe(url: str, error: Exception) -> str:
+    text = str(error)
+    return text if text.startswith(url) else f"{url}: {text}"
 
 
 def _sha256(path: Path) -> str:

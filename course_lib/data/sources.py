@@ -29,7 +29,7 @@ class FileSpec:
     check: Callable[[Path], None] | None = None  # structural check; raises DatasetCorruptError
     sha1: str | None = None  # SHA-1, when that is the checksum known
     also: tuple[FileSpec, ...] = ()  # other versions accepted at this path, told apart by size
-    what: str = "the official file"  # names this version in messages
+    what: str = "official"  # names this version in messages
 
     @property
     def pinned(self) -> bool:

@@ -90,7 +90,7 @@ def verify_file(path: Path, spec: FileSpec, listed: tuple[str, Path] | None = No
             sizes = " or ".join(f"{v.size:,} ({v.what})" for v in versions if v.size)
             if len(versions) == 1:
                 sizes = f"{spec.size:,} (truncated or incomplete)"
-            problems.append(f"size {st.st_size:,} bytes, expected {sizes}")
+            problems.append(f"size {st.st_size:,} bytes, expected {sizes}{_looks_like(path)}")
         elif version.check is not None:
             version.check(path)  # first: it says what is wrong (a bad label, a pickle, ...)
         expected = [
@@ -115,6 +115,30 @@ def verify_file(path: Path, spec: FileSpec, listed: tuple[str, Path] | None = No
             "replace it."
         ) from None
     _VERIFIED.add(key)
+
+
+def _looks_like(path: Path) -> str:
+    """What a file of the wrong size seems to be, when its first bytes tell."""
+    with open(path, "rb") as f:
+        head = f.read(16).lstrip()
+    if not head:
+        return "; it is empty"
+    if head[:1] == b"\x80" and head[1:2] < b"\x06":
+        return "; it is a pickle (CIFAR-10's python version?), which course_lib never unpickles"
+    if head[:2] == b"\x1f\x8b":
+        return "; it is gzip-compressed (the file inside is wanted?)"
+    if head[:1] == b"<":
+        return "; it looks like a web page (an error page saved as the file?)"
+    return ""
+
+
+def _folder_note(folder: Path) -> str:
+    """' (no such folder)' and the like, for a folder in the not-found message."""
+    if _is_folder(folder):
+        return ""
+    if folder.is_symlink():
+        return f" (a symbolic link to {os.readlink(folder)}, which is not a folder)"
+    return " (not a folder)" if os.path.lexists(folder) else " (no such folder)"
 
 
 def _is_file(path: Path, remedy: str) -> bool:
@@ -170,15 +194,17 @@ def locate(
     in_cache = "It is in the cache: remove it, or set COURSE_CACHE_DIR to another folder."
     for f in wanted:
         if data is not None and _is_file(path := data / spec.name / f.relpath, in_data):
+            listed = listed_sha256(data, spec, f)  # an unusable SHA256SUMS is an error of its own
             try:
-                verify_file(path, f, listed_sha256(data, spec, f))
+                verify_file(path, f, listed)
             except DatasetCorruptError as e:
                 raise DatasetCorruptError(f"{e}\n{in_data}") from None
             found[f.relpath] = path
             continue
         if _is_file(path := cache / spec.name / f.relpath, in_cache):
+            listed = listed_sha256(cache, spec, f)
             try:
-                verify_file(path, f, listed_sha256(cache, spec, f))
+                verify_file(path, f, listed)
                 found[f.relpath] = path
                 continue
             except DatasetCorruptError as e:
@@ -229,13 +255,11 @@ def _not_found_message(
     failures: list[str],
     notes: list[str],
 ) -> str:
-    target = (data or cache) / spec.name
+    target = (data if data is not None and _is_folder(data) else cache) / spec.name
     data_folder = data / spec.name if data else None
     folders = [("COURSE_DATA_DIR", data_folder), ("cache", cache / spec.name)]
     searched = [
-        f"{label}: {folder}" + ("" if _is_folder(folder) else " (no such folder)")
-        if folder
-        else f"{label}: not set"
+        f"{label}: {folder}" + _folder_note(folder) if folder else f"{label}: not set"
         for label, folder in folders
     ]
     checked = (
