@@ -1,19 +1,14 @@
 """Downloads that misbehave: a server on 127.0.0.1 trickling bytes (cut off by a short deadline,
-then skipped for the rest of the run), partial files left by a killed download, and two extractions
-recording their checksums at the same time."""
+then skipped for the rest of the run), and partial files left by a killed download."""
 
 from __future__ import annotations
 
 import fcntl
 import hashlib
 import http.server
-import io
-import os
 import shutil
-import tarfile
 import threading
 import time
-from pathlib import Path
 
 import pytest
 
@@ -23,18 +18,12 @@ T10K_LABELS = "t10k-labels-idx1-ubyte.gz"
 
 
 @pytest.fixture
-def dirs(tmp_path, monkeypatch):
-    """Empty COURSE_DATA_DIR and cache, downloads on, short deadlines, nothing remembered."""
-    data, cache = tmp_path / "data", tmp_path / "cache"
-    data.mkdir()
-    monkeypatch.setenv("COURSE_DATA_DIR", str(data))
-    monkeypatch.setenv("COURSE_CACHE_DIR", str(cache))
+def dirs(empty_data_dirs, monkeypatch):
+    """Empty COURSE_DATA_DIR and cache, downloads on, short deadlines."""
     monkeypatch.delenv("COURSE_OFFLINE", raising=False)
     monkeypatch.setattr(download, "STALL_SECONDS", 0.5)
     monkeypatch.setattr(download, "MIN_RATE", 10_000)
-    store.clear_verified()
-    yield data, cache
-    store.clear_verified()
+    return empty_data_dirs
 
 
 @pytest.fixture
@@ -149,45 +138,3 @@ def test_stale_partial_files_are_cleaned_on_the_next_attempt(data_dir, dirs, mon
     finally:
         holder.close()
     assert sorted(p.name for p in folder.iterdir()) == sorted([T10K_LABELS, live.name])
-
-
-def _tar_gz(members: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with tarfile.open(fileobj=buffer, mode="w:gz") as tar:
-        for name, content in members.items():
-            info = tarfile.TarInfo(name)
-            info.size = len(content)
-            tar.addfile(info, io.BytesIO(content))
-    return buffer.getvalue()
-
-
-def test_concurrent_extractions_keep_each_others_sha256sums_entries(dirs, monkeypatch):
-    _, cache = dirs
-    archive = _tar_gz({"a.txt": b"alpha", "b.txt": b"beta"})
-    spec = DatasetSpec(
-        name="toy", title="Toy", homepage="https://example.org",
-        files=(FileSpec("a.txt"), FileSpec("b.txt")), mirrors=("https://example.org/",),
-        archive=FileSpec("toy.tar.gz", md5=hashlib.md5(archive).hexdigest()),
-    )
-    monkeypatch.setattr(store, "fetch_url", lambda url, dest, desc=None: dest.write_bytes(archive))
-    real_replace = os.replace
-    other: dict = {}
-
-    def replace(src, dst):
-        # Just before this extraction writes SHA256SUMS, a second one (another "process": its own
-        # open file, its own lock) extracts b.txt. It must wait for the first, then merge.
-        if Path(dst).name == "SHA256SUMS" and threading.current_thread().name == "first":
-            if "thread" not in other:
-                other["thread"] = threading.Thread(target=lambda: locate(spec, ["b.txt"]))
-                other["thread"].start()
-                other["thread"].join(1.0)
-        return real_replace(src, dst)
-
-    monkeypatch.setattr(os, "replace", replace)
-    first = threading.Thread(target=lambda: locate(spec, ["a.txt"]), name="first")
-    first.start()
-    first.join(8)
-    other["thread"].join(8)
-    sums = (cache / "toy" / "SHA256SUMS").read_text()
-    assert f"{hashlib.sha256(b'alpha').hexdigest()}  a.txt" in sums
-    assert f"{hashlib.sha256(b'beta').hexdigest()}  b.txt" in sums

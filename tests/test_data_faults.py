@@ -1,6 +1,6 @@
-"""Faults in the data files: damage with no SHA256SUMS beside it, same-size replacements in one
-running process, unreadable files, bad checksum lists, a read-only cache, odd things where a file
-should be, and the readers' own errors. Each is refused with a course error naming the file."""
+"""Faults in the data files: damage with no SHA256SUMS beside it, unreadable files, bad checksum
+lists, a read-only cache, odd things where a file should be, and the readers' own errors. Each is
+refused with a course error naming the file (same-size replacements: test_data_store.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import io
 import os
 import shutil
 import struct
-import time
 from pathlib import Path
 
 import numpy as np
@@ -44,15 +43,10 @@ FULL_TEST_SHA1 = "67eb016db431130d61cd03c7ad570b013799c88c"  # the official test
 
 
 @pytest.fixture
-def dirs(tmp_path, monkeypatch):
-    """An empty COURSE_DATA_DIR and cache; downloads off; nothing remembered as verified."""
-    data, cache = tmp_path / "data", tmp_path / "cache"
-    data.mkdir()
-    monkeypatch.setenv("COURSE_DATA_DIR", str(data))
-    monkeypatch.setenv("COURSE_CACHE_DIR", str(cache))
+def dirs(empty_data_dirs, monkeypatch):
+    """An empty COURSE_DATA_DIR and cache; downloads off."""
     monkeypatch.setenv("COURSE_OFFLINE", "1")
-    store.clear_verified()
-    return data, cache
+    return empty_data_dirs
 
 
 def _cifar_links(data_dir: Path, data: Path) -> Path:
@@ -183,35 +177,6 @@ def test_cats_vs_dogs_refuses_images_shared_between_splits(monkeypatch):
             break
     else:
         pytest.fail("a repeated image was never refused")
-
-
-# --- the "already verified" memo -----------------------------------------------------------------
-
-
-@pytest.mark.parametrize("how", ["in place, like cp -p", "renamed over, like rsync -a"])
-def test_same_size_replacement_keeping_mtime_is_checked_again(data_dir, dirs, how):
-    data, _ = dirs
-    (data / "mnist").mkdir()
-    path = data / "mnist" / T10K_LABELS
-    shutil.copy(data_dir / "mnist" / T10K_LABELS, path)
-    locate("mnist", [T10K_LABELS])
-    before = path.stat()
-    damaged = bytearray(path.read_bytes())
-    damaged[200] ^= 0xFF
-    time.sleep(0.05)  # past the file system's timestamp granularity
-    if how.startswith("in place"):
-        with open(path, "r+b") as f:
-            f.write(damaged)
-    else:
-        tmp = path.with_suffix(".new")
-        tmp.write_bytes(damaged)
-        os.utime(tmp, ns=(before.st_atime_ns, before.st_mtime_ns))
-        os.replace(tmp, path)
-    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
-    after = path.stat()
-    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
-    with pytest.raises(DatasetCorruptError, match="MD5 checksum mismatch"):
-        locate("mnist", [T10K_LABELS])
 
 
 # --- unreadable files and bad checksum lists -----------------------------------------------------
