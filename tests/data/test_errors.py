@@ -1,6 +1,6 @@
 """Faults in the data files: damage with no SHA256SUMS beside it, unreadable files, bad checksum
 lists, a read-only cache, odd things where a file should be, and the readers' own errors. Each is
-refused with a course error naming the file (same-size replacements: test_data_store.py)."""
+refused with a course error naming the file (same-size replacements: data/test_store.py)."""
 
 from __future__ import annotations
 
