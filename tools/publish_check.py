@@ -150,7 +150,9 @@ def main(argv: list[str] | None = None) -> int:
         if "course-lib" in before:
             raise RuntimeError("course_lib is already in the fresh environment")
         add_kernel(python, work / "jupyter")
-        os.environ.update(COURSE_PROFILE="smoke", COURSE_OFFLINE="1")
+        # PYDEVD_...: ipykernel 6.17's debugger otherwise warns about frozen modules at each start.
+        os.environ.update(COURSE_PROFILE="smoke", COURSE_OFFLINE="1",
+                          PYDEVD_DISABLE_FILE_VALIDATION="1")
         os.environ.pop("PYTHONPATH", None)
         chapters = sorted((clone / "chapters").glob("*.ipynb"))
         if args.chapters:
