@@ -1,7 +1,8 @@
 """Exercise checks and the notebook grader.
 
-Notebooks call `check("conv2d", conv2d)`; `course-grade NOTEBOOK` runs a whole notebook and prints
-its score. Checks live in modules named for their concept (convolution, conv_arithmetic,
+Notebooks call `check("conv2d", conv2d)` for instant feedback; `course-grade NOTEBOOK` (or a
+folder of them) runs each notebook in a sandboxed kernel and runs every check of its set from the
+grader's own process, so the answers never enter the learner's kernel. Checks live in modules named for their concept (convolution, conv_arithmetic,
 receptive_field, pooling, features, multiclass, perceptron, mlp).
 """
 
@@ -13,7 +14,6 @@ from .conv_arithmetic import (
 )
 from .convolution import check_conv2d, check_correlate2d, check_sobel_magnitude
 from .core import (
-    REPORT_ENV,
     Case,
     CaseFailure,
     CheckResult,
@@ -39,7 +39,6 @@ from .registry import EXERCISE_SETS, Check, check, find_check, run_check
 __all__ = [
     "DID_NOT_RUN",
     "EXERCISE_SETS",
-    "REPORT_ENV",
     "Case",
     "CaseFailure",
     "Check",
