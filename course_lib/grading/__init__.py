@@ -2,8 +2,8 @@
 
 Notebooks call `check("conv2d", conv2d)` for instant feedback; `course-grade NOTEBOOK` (or a
 folder of them) runs each notebook in a sandboxed kernel and runs every check of its set from the
-grader's own process, so the answers never enter the learner's kernel. Checks live in modules named for their concept (convolution, conv_arithmetic,
-receptive_field, pooling, features, multiclass, perceptron, mlp).
+grader's own process, so the answers never enter the learner's kernel. Checks live in modules
+named for their concept (convolution, conv_arithmetic, pooling, features, mlp, ...).
 """
 
 from .conv_arithmetic import (

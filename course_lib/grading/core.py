@@ -79,6 +79,22 @@ class Remote:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         return self.invoke(args, kwargs, _time_limit_s.get())
 
+    def probe(self, name: str) -> Remote:
+        """probes.<name> applied to this function, where the function lives."""
+        raise NotImplementedError
+
+
+def observe(fn: Any, probe: str, *args: Any, **kwargs: Any) -> Any:
+    """probes.<probe>(fn, *args, **kwargs), run where `fn` lives (in the learner's kernel for
+    the grader): plain-data observations of torch code. Raises CaseFailure as `call` does."""
+    if isinstance(fn, Remote):
+        return call(fn.probe(probe), *args, **kwargs)
+    import functools
+
+    from . import probes
+
+    return call(functools.partial(getattr(probes, probe), fn), *args, **kwargs)
+
 
 class InputChanged(Exception):
     """The learner's function changed an input array in place."""

@@ -86,6 +86,7 @@ class Kernel:
         except RuntimeError as e:
             self.kill(f"did not start ({wire.clip(e, 200)})")
         self._wire: str | None = None
+        self._probes: str | None = None
 
     # ------------------------------------------------------------------------- life and death
 
@@ -178,6 +179,21 @@ class Kernel:
             self._wire = name
         return self._wire
 
+    def _probe_module(self) -> str:
+        """The name of the probes module's namespace in the kernel, defined on first use."""
+        if self._probes is None:
+            from . import probes
+
+            name = f"_course_probes_{secrets.token_hex(4)}"
+            source = Path(probes.__file__).read_text(encoding="utf-8")
+            code = f"{name} = {{'__name__': 'course_probes'}}\nexec({source!r}, {name})"
+            outcome = self.execute(code, 60)
+            if outcome.status != "ok":
+                raise CallFailed(f"the grader could not talk to the kernel: the kernel "
+                                 f"{outcome.error or self.why}")
+            self._probes = name
+        return self._probes
+
     def _exchange(self, code: str, seconds: float, stem: str) -> Any:
         outcome = self.execute(code, seconds)
         if outcome.status == "dead":
@@ -198,10 +214,15 @@ class Kernel:
                               f" {str(self.outbox)!r}, {stem!r})", 30, stem)
         return info if isinstance(info, dict) else {}
 
-    def call(self, name: str, args: tuple, kwargs: dict, seconds: float) -> Any:
+    def call(self, name: str, args: tuple, kwargs: dict, seconds: float,
+             probe: str | None = None) -> Any:
         server, stem = self._server(), self._stem()
+        target = f"globals().get({name!r})"
+        if probe is not None:
+            target = (f"__import__('functools').partial({self._probe_module()}[{probe!r}], "
+                      f"{target})")
         wire.encode((list(args), dict(kwargs)), str(self.inbox), stem + ".in")
-        code = (f"{server}['serve'](globals().get({name!r}), {str(self.inbox)!r}, "
+        code = (f"{server}['serve']({target}, {str(self.inbox)!r}, "
                 f"{str(self.outbox)!r}, {stem!r}, {float(seconds)!r})")
         outcome = self._exchange(code, seconds + 10, stem)
         if not isinstance(outcome, dict):
@@ -226,11 +247,14 @@ class Kernel:
 class RemoteFunction(Remote):
     """The learner's function `name`, called in their kernel on plain data."""
 
-    def __init__(self, kernel: Kernel, name: str) -> None:
-        self.kernel, self.name = kernel, name
+    def __init__(self, kernel: Kernel, name: str, probe: str | None = None) -> None:
+        self.kernel, self.name, self._probe = kernel, name, probe
 
     def invoke(self, args: tuple, kwargs: dict, seconds: float) -> Any:
-        return self.kernel.call(self.name, args, kwargs, seconds)
+        return self.kernel.call(self.name, args, kwargs, seconds, self._probe)
+
+    def probe(self, name: str) -> RemoteFunction:
+        return RemoteFunction(self.kernel, self.name, name)
 
 
 def _proxy(name: str, not_implemented: bool, message: str) -> Exception:

@@ -56,7 +56,7 @@ def encode(value: Any, folder: str, stem: str) -> dict:
             if plain.dtype.kind == "O" or plain.dtype.fields is not None:
                 return {"x": plain.dtype.str if plain.dtype.fields is None else "|V",
                         "s": list(plain.shape)}
-            arrays.append(np.ascontiguousarray(plain))
+            arrays.append(plain.copy(order="C"))  # (ascontiguousarray makes 0-d 1-d)
             return {"a": len(arrays) - 1}
         if type(v) in (list, tuple):
             return {"l" if type(v) is list else "t": [enc(x, depth + 1) for x in v]}
@@ -198,7 +198,8 @@ def decode(folder: str, stem: str) -> Any:
             out = {}
             for k, v in t["d"]:
                 key = dec(k)
-                out[key if isinstance(key, str | int | float | tuple | bool) else repr(key)] = dec(v)
+                plain = isinstance(key, str | int | float | tuple | bool)
+                out[key if plain else repr(key)] = dec(v)
             return out
         if "rng" in t:
             if t["rng"] not in ("PCG64", "PCG64DXSM", "MT19937", "Philox", "SFC64"):
@@ -259,7 +260,7 @@ def serve(fn: Any, inbox: str, outbox: str, stem: str, seconds: float) -> None:
         outcome["changed"] = any(
             isinstance(p, np.ndarray) and not (isinstance(u, np.ndarray) and u.shape == p.shape
                                                and np.array_equal(u, p, equal_nan=True))
-            for p, u in zip(pristine, used))
+            for p, u in zip(pristine, used, strict=False))
     try:
         encode(outcome, outbox, stem)
     except BaseException as e:  # an answer that cannot even be described
