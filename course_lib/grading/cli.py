@@ -35,6 +35,8 @@ def parser() -> argparse.ArgumentParser:
                                             "(default FOLDER/graded)")
     p.add_argument("--workers", type=int, default=0,
                    help="for a folder: notebooks graded at once (default: CPU count)")
+    p.add_argument("--shard", metavar="K/N", help="for a folder: grade only every N-th notebook, "
+                   "starting with the K-th (1 ≤ K ≤ N), e.g. one Slurm array task's share")
     return p
 
 
