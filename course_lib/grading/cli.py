@@ -44,7 +44,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     if hasattr(sys.stdout, "reconfigure"):  # ✓ and ✗ on a terminal that cannot show them
         sys.stdout.reconfigure(errors="replace")
-    if any(Path(p).is_dir() for p in args.paths):
+    if any(Path(p).is_dir() and not p.endswith(".ipynb") for p in args.paths):
         from .batch import grade_folder
 
         if len(args.paths) != 1:

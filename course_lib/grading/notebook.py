@@ -73,7 +73,8 @@ def _read(path: Path, pinned: str | None) -> tuple[NotebookNode, str, list[str]]
     import nbformat
 
     if not path.is_file():
-        raise GradingError(f"no such notebook: {path}")
+        raise GradingError(f"no such notebook: {path}" + (" (not a regular file)"
+                                                          if path.exists() else ""))
     if path.stat().st_size > MAX_NOTEBOOK:
         raise GradingError(f"{path} is not a Jupyter notebook (over {MAX_NOTEBOOK >> 20} MB)")
     try:
@@ -98,6 +99,16 @@ def _read(path: Path, pinned: str | None) -> tuple[NotebookNode, str, list[str]]
         raise GradingError(f"{path}: unknown exercise set {wire.clip(repr(claimed), 80)}; "
                            f"known: {sorted(EXERCISE_SETS)}")
     return nb, claimed, problems
+
+
+def grader_digest() -> str:
+    """A hash of the grading package's source files, to notice any change to them."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for file in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(file.name.encode() + file.read_bytes())
+    return digest.hexdigest()
 
 
 def _where(index: int, cell: NotebookNode) -> str:
@@ -171,6 +182,7 @@ def grade_notebook(
     path = Path(path)
     nb, name, errors = _read(path, exercise_set)
     start = time.monotonic()
+    before = grader_digest()
     own = sandbox is None
     if sandbox is None:
         sandbox = Sandbox(limits) if limits else Sandbox()
@@ -190,5 +202,8 @@ def grade_notebook(
             sandbox.close()
     if left:
         errors.append(f"{len(left)} process(es) started by the notebook survived the kill")
+    if grader_digest() != before:
+        raise GradingError(f"the grader's own files changed while {path} was graded: "
+                           "reinstall the course library before grading anything else")
     return Report(str(path), name, results, [wire.clip(e) for e in errors],
                   round(time.monotonic() - start, 1), sandbox.protection)

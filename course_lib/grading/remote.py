@@ -42,6 +42,11 @@ def death(code: int | None) -> str:
             return f"was killed by signal {signal.Signals(-code).name}"
         except ValueError:
             return f"was killed by signal {-code}"
+    if code > 128:  # a shell or bubblewrap reports a child killed by signal N as 128 + N
+        try:
+            return f"was killed by signal {signal.Signals(code - 128).name} (exit status {code})"
+        except ValueError:
+            pass
     return f"exited with status {code}"
 
 
