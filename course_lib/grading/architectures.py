@@ -76,7 +76,7 @@ def _lenet_shape_problem(shapes: dict[str, list]) -> str:
 
 
 def check_lenet5(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn() -> nn.Module`, the textbook LeNet-5 (3 points)."""
+    """Check `fn() -> nn.Module`, the textbook LeNet-5."""
     two, one = (2, 1, 32, 32), (1, 1, 32, 32)
 
     def output(fn: Callable[..., Any]) -> None:
@@ -159,8 +159,7 @@ def _vgg_mistakes(config: Sequence[int | str], in_channels: int, image_size: int
 
 
 def check_vgg_param_count(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(config, in_channels=3, image_size=224, hidden=4096, num_classes=1000) -> int`
-    (3 points)."""
+    """Check `fn(config, in_channels=3, image_size=224, hidden=4096, num_classes=1000) -> int`."""
     from ..models.vgg import VGG_CONFIGS
 
     def case(label: str, config: Sequence[int | str], **kwargs: Any) -> Case:
@@ -198,8 +197,7 @@ def inception_params_reference(in_channels: int, c1: int, c3_reduce: int, c3: in
 
 
 def check_inception(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(in_channels, c1, c3_reduce, c3, c5_reduce, c5, pool_proj) -> nn.Module`
-    (3 points)."""
+    """Check `fn(in_channels, c1, c3_reduce, c3, c5_reduce, c5, pool_proj) -> nn.Module`."""
     specs = {"3a": (192, 64, 96, 128, 16, 32, 32), "4e": (528, 256, 160, 320, 32, 128, 128)}
 
     def shape_case(name: str, size: int) -> Case:

@@ -28,7 +28,7 @@ def _block_params(c_in: int, c_out: int, projection: bool) -> int:
 
 
 def check_residual_block(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(in_channels, out_channels, stride=1) -> nn.Module` (3 points)."""
+    """Check `fn(in_channels, out_channels, stride=1) -> nn.Module`."""
 
     def shapes(fn: Callable[..., Any]) -> None:
         for c_in, c_out, stride, size in [(16, 16, 1, 8), (16, 32, 2, 8), (8, 16, 2, 7)]:
@@ -99,7 +99,7 @@ def bottleneck_weights_reference(channels: int, mid_channels: int) -> int:
 
 
 def check_basic_block_weights(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(channels) -> int` (1 point)."""
+    """Check `fn(channels) -> int`."""
     def run(fn: Callable[..., Any]) -> None:
         for c in (64, 128, 16):
             expect_int(call(fn, c), basic_block_weights_reference(c), [
@@ -113,7 +113,7 @@ def check_basic_block_weights(fn: Callable[..., Any], verbose: bool = True) -> C
 
 
 def check_bottleneck_weights(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(channels, mid_channels) -> int` (2 points)."""
+    """Check `fn(channels, mid_channels) -> int`."""
     def case(label: str, c: int, m: int) -> Case:
         def run(fn: Callable[..., Any]) -> None:
             expect_int(call(fn, c, m), bottleneck_weights_reference(c, m), [
@@ -153,7 +153,7 @@ def stage_shapes_reference(image_size: int, bottleneck: bool = False) -> list[tu
 
 
 def check_stage_shapes(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(image_size, bottleneck=False) -> list of (C, H, W)` (3 points)."""
+    """Check `fn(image_size, bottleneck=False) -> list of (C, H, W)`."""
     def case(label: str, size: int, bottleneck: bool) -> Case:
         def run(fn: Callable[..., Any]) -> None:
             got = call(fn, size, bottleneck=bottleneck)

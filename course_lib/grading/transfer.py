@@ -66,7 +66,7 @@ def _freeze_case(label: str, build: str, head: str) -> Case:
 
 def check_freeze_all_but_head(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(model, head_name)`: freeze every parameter except those of the submodule
-    `head_name`, return the number of trainable parameters (3 points)."""
+    `head_name`, return the number of trainable parameters."""
     cases = [
         _freeze_case("ConvNet with BatchNorm, head 'classifier' (528 + 34 parameters)",
                      "convnet", "classifier"),
@@ -118,7 +118,7 @@ def _features_case(label: str, build: str, shape: tuple[int, ...],
 
 def check_features_no_grad(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(base, x)`: the frozen base's features for the batch x, in eval mode, without a
-    graph (3 points)."""
+    graph."""
     cases = [
         _features_case("ConvNet base handed over in eval mode, batch of 4", "convnet",
                        (4, 3, 8, 8), start_training=False),
@@ -170,7 +170,7 @@ def _groups_case(label: str, base_lr: float, head_lr: float, frozen_stage1: bool
 
 def check_base_head_groups(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(model, base_lr, head_lr)` → optimizer parameter groups: trainable parameters
-    of `model.features` at base_lr, of `model.classifier` at head_lr (3 points)."""
+    of `model.features` at base_lr, of `model.classifier` at head_lr."""
     cases = [
         _groups_case("everything trainable, base 1e-4, head 1e-3", 1e-4, 1e-3, False),
         _groups_case("stage1 frozen: its parameters belong to no group", 1e-5, 1e-3, True),

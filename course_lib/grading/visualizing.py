@@ -61,7 +61,7 @@ def _grad_cam_case(label: str, a: np.ndarray, g: np.ndarray) -> Case:
 
 
 def check_grad_cam_from(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(activations, gradients)`: (K, h, w) twice → the Grad-CAM map (h, w) (3 points)."""
+    """Check `fn(activations, gradients)`: (K, h, w) twice → the Grad-CAM map (h, w)."""
     rng = _rng(12)
     hand_a = np.array([[[1.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 2.0]]])
     hand_g = np.stack([np.full((2, 2), 0.5), np.full((2, 2), -0.25)])
@@ -129,7 +129,7 @@ def _box_case(label: str, heatmap: np.ndarray, box: tuple[int, int, int, int]) -
 
 def check_mass_in_box(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(heatmap, box)`: heatmap (H, W) ≥ 0, box (top, left, height, width) → the share
-    of the heatmap's mass inside the box, a float (3 points)."""
+    of the heatmap's mass inside the box, a float."""
     rng = _rng(13)
     hand = np.zeros((5, 6))
     hand[1:3, 2:4] = 1.0
@@ -204,7 +204,7 @@ def _activations_case(label: str, build: str, names: list[str]) -> Case:
 
 def check_collect_activations(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(model, x, names)` → {name: that layer's output tensor}, recorded with forward
-    hooks that are removed before returning (3 points)."""
+    hooks that are removed before returning."""
     cases = [
         _activations_case("a small Sequential, every layer", "small",
                           ["conv", "relu", "pool", "flat", "fc"]),
