@@ -18,7 +18,6 @@ __all__ = [
     "check_batchnorm_eval",
     "check_batchnorm_train",
     "check_running_update",
-    "torch_batch_norm",
 ]
 
 EPS = 1e-5

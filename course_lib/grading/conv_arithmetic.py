@@ -18,8 +18,6 @@ __all__ = [
     "check_output_size",
     "check_output_size_strict",
     "check_same_padding",
-    "conv_params_reference",
-    "output_size_reference",
 ]
 
 

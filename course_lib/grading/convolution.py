@@ -22,8 +22,6 @@ __all__ = [
     "check_conv2d",
     "check_correlate2d",
     "check_sobel_magnitude",
-    "sobel_magnitude_reference",
-    "torch_conv2d",
 ]
 
 

@@ -18,11 +18,9 @@ from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
 
 __all__ = [
     "LBP_WORKED_EXAMPLE",
-    "bow_histogram_reference",
     "check_bow_histogram",
     "check_gradient_histogram",
     "check_lbp_codes",
-    "gradient_histogram_reference",
 ]
 
 

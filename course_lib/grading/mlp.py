@@ -14,7 +14,10 @@ import numpy as np
 
 from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
 
-__all__ = ["check_mlp_backward", "check_mlp_forward", "torch_mlp"]
+__all__ = [
+    "check_mlp_backward",
+    "check_mlp_forward",
+]
 
 PARAMS = ("W1", "b1", "W2", "b2")
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from . import wire
 from .core import CallFailed, CheckResult, _remote_calls, _TimeLimit
+from .imports import copied
 from .registry import EXERCISE_SETS, Check
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ def _run_cells(kernel: Kernel, nb: NotebookNode, timeout: float) -> list[str]:
     return errors
 
 
-def _grade_check(kernel: Kernel, check: Check) -> CheckResult:
+def _grade_check(kernel: Kernel, check: Check, copied: str = "") -> CheckResult:
     """Run `check` here on the learner's function of the same name, served by the kernel."""
     from .remote import RemoteFunction
     from .wire import _stand_in
@@ -160,8 +161,10 @@ def _grade_check(kernel: Kernel, check: Check) -> CheckResult:
     except Exception as e:  # a bug in a check must not stop the others
         return zero(f"the check itself failed ({type(e).__name__}: {wire.clip(e, 200)})")
     messages = [wire.clip(m) for m in result.messages]
-    return CheckResult(check.name, min(max(int(result.points), 0), check.max_points),
-                       check.max_points, messages)
+    points = min(max(int(result.points), 0), check.max_points)
+    if copied:
+        points, messages = 0, [f"✗ {copied}", *messages]
+    return CheckResult(check.name, points, check.max_points, messages)
 
 
 def grade_notebook(
@@ -181,6 +184,9 @@ def grade_notebook(
 
     path = Path(path)
     nb, name, errors = _read(path, exercise_set)
+    notes, others = copied([str(c.source) for c in nb.cells if c.cell_type == "code"], name,
+                           [c.name for c in EXERCISE_SETS[name]])
+    errors += others
     start = time.monotonic()
     before = grader_digest()
     own = sandbox is None
@@ -192,7 +198,7 @@ def grade_notebook(
     try:
         kernel = Kernel(sandbox, total_timeout, notebook=path)
         errors += _run_cells(kernel, nb, timeout)
-        results = [_grade_check(kernel, c) for c in EXERCISE_SETS[name]]
+        results = [_grade_check(kernel, c, notes.get(c.name, "")) for c in EXERCISE_SETS[name]]
         if kernel.dead and not any(kernel.why in e for e in errors):
             errors.append(f"the kernel {kernel.why}")
     finally:

@@ -21,7 +21,6 @@ __all__ = [
     "check_global_avg_pool2d",
     "check_max_pool2d",
     "check_stochastic_pool_inference",
-    "torch_pool2d",
 ]
 
 # The lecture notes' 4×4 example: 2×2, stride 2 max pooling gives [[6, 8], [3, 4]], average

@@ -15,7 +15,9 @@ import numpy as np
 from ..receptive_field import receptive_field, vgg16_layers
 from .core import NOT_IMPLEMENTED, Case, CaseFailure, CheckResult, call, expect_int, run_cases
 
-__all__ = ["check_receptive_field", "receptive_field_reference"]
+__all__ = [
+    "check_receptive_field",
+]
 
 Stack = list[tuple[int, int]]
 

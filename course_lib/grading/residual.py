@@ -13,9 +13,12 @@ import numpy as np
 from .architectures import forward_output, module_report
 from .core import Case, CaseFailure, CheckResult, call, expect_int, run_cases
 
-__all__ = ["basic_block_weights_reference", "bottleneck_weights_reference",
-           "check_basic_block_weights", "check_bottleneck_weights", "check_residual_block",
-           "check_stage_shapes", "stage_shapes_reference"]
+__all__ = [
+    "check_basic_block_weights",
+    "check_bottleneck_weights",
+    "check_residual_block",
+    "check_stage_shapes",
+]
 
 
 # ------------------------------------------------------------------------------ residual block
