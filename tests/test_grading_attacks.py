@@ -19,6 +19,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from course_lib.grading import EXERCISE_SETS, grade_notebook, run_check
 from course_lib.grading.cli import main as course_grade
+from course_lib.grading.imports import copied
 from course_lib.grading.sandbox import Sandbox, bwrap_usable
 
 GRADING = Path(__file__).resolve().parents[1] / "course_lib" / "grading"
@@ -128,6 +129,7 @@ def test_forgeries_earn_nothing_and_reach_nothing(tmp_path):
     messages = {r.name: r.messages for r in report.results}
     assert all(len(m) <= 500 for ms in messages.values() for m in ms)
     assert any("ModuleNotFoundError" in m or "ImportError" in m for m in messages["avg_pool2d"])
+    assert messages["avg_pool2d"][0].startswith("✗ uses course_lib.grading.pooling.torch_pool2d")
     assert "holds NaN or inf" in " ".join(messages["global_avg_pool2d"])
     assert "expected a NumPy array, got a str" in " ".join(messages["global_avg_pool2d"])
     assert "raised ValueError: xxxx" in " ".join(messages["stochastic_pool_inference"])
@@ -225,6 +227,21 @@ def test_unreadable_submissions_are_refused_cleanly(tmp_path, capsys):
         assert course_grade([str(tmp_path / f"{name}.ipynb")]) == 2
     err = capsys.readouterr().err
     assert "is not a Jupyter notebook" in err and err.count("not a regular file") == 2
+
+
+def test_copied_answers_are_found_through_helpers_lambdas_and_dynamic_imports():
+    cells = ["import torch.nn.functional as F\nimport numpy as np\n"
+             "from course_lib.stochastic_pooling import stochastic_pool2d",
+             "def helper(x, k, s):\n    return F.max_pool2d(x, k, s)",
+             "def max_pool2d(x, k, stride=None, ceil_mode=False):\n    return helper(x, k, stride)",
+             "avg_pool2d = lambda x, k, stride=None: __import__('torch').nn.functional.f(x)",
+             "def global_avg_pool2d(x):\n    return x.mean(axis=(2, 3))", "%matplotlib inline"]
+    notes, others = copied(cells, "pooling", [c.name for c in EXERCISE_SETS["pooling"]])
+    assert sorted(notes) == ["avg_pool2d", "max_pool2d"]
+    assert "uses torch.nn.functional" in notes["max_pool2d"] and "no points" in notes["max_pool2d"]
+    assert others == ["the notebook imports course_lib.stochastic_pooling.stochastic_pool2d, "
+                      "which this exercise set does not allow in an answer"]
+    assert copied(cells, "architectures", ["lenet5"]) == ({}, [])  # torch is the point there
 
 
 def test_the_sandbox_says_which_protection_is_active():
