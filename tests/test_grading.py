@@ -256,7 +256,8 @@ def test_check_prints_its_report_and_returns_nothing(capsys):
     assert check("conv_params", conv_params) is None  # nothing to echo in a notebook cell
     check("output_size", stub)
     out = capsys.readouterr().out
-    assert "conv_params: 3/3 points" in out and f"output_size: 0/2 points\n  {NOT_IMPLEMENTED}" in out
+    assert "conv_params: 3/3 points" in out
+    assert f"output_size: 0/2 points\n  {NOT_IMPLEMENTED}" in out
 
 
 def test_unknown_check_names_list_the_known_ones():
