@@ -64,6 +64,11 @@ def main(argv: list[str] | None = None) -> int:
             print(f"course-grade: error: {e}", file=sys.stderr)
             status = 2
             continue
+        except Exception as e:  # a bug in the grader: say so, and go on with the others
+            print(f"course-grade: error: grading {path} failed ({type(e).__name__}: "
+                  f"{str(e)[:300]})", file=sys.stderr)
+            status = 2
+            continue
         reports.append(report.as_dict())
         if not args.json:
             print(f"{report.notebook} (exercise set {report.exercise_set!r}, graded in "

@@ -196,7 +196,16 @@ def grade_notebook(
     token = _remote_calls.set(True)
     kernel = None
     try:
-        kernel = Kernel(sandbox, total_timeout, notebook=path)
+        try:
+            kernel = Kernel(sandbox, total_timeout, notebook=path)
+        except Exception as e:  # no kernel at all: the grader cannot work here
+            raise GradingError(f"could not start a Jupyter kernel: {type(e).__name__}: "
+                               f"{wire.clip(e, 300)}") from e
+        if kernel.dead:
+            why = kernel.why
+            kernel.close()
+            kernel = None
+            raise GradingError(f"could not start a Jupyter kernel: it {why}")
         errors += _run_cells(kernel, nb, timeout)
         results = [_grade_check(kernel, c, notes.get(c.name, "")) for c in EXERCISE_SETS[name]]
         if kernel.dead and not any(kernel.why in e for e in errors):

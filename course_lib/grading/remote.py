@@ -171,32 +171,30 @@ class Kernel:
 
     # ------------------------------------------------------------------------- function calls
 
+    def _define(self, module: Any, label: str) -> str:
+        """Run `module`'s source in the kernel, in a namespace of its own; that namespace's
+        name. The kernel may change it afterwards: it only changes what the kernel answers."""
+        name = f"_course_{label}_{secrets.token_hex(4)}"
+        source = Path(module.__file__).read_text(encoding="utf-8")
+        code = f"{name} = {{'__name__': 'course_{label}'}}\nexec({source!r}, {name})"
+        outcome = self.execute(code, 60)
+        if outcome.status != "ok":
+            raise CallFailed(f"the grader could not talk to the kernel: the kernel "
+                             f"{outcome.error or self.why}")
+        return name
+
     def _server(self) -> str:
-        """The name of the wire module's namespace in the kernel, defined on first use."""
+        """The wire module's namespace in the kernel, defined on first use."""
         if self._wire is None:
-            name = f"_course_wire_{secrets.token_hex(4)}"
-            source = Path(wire.__file__).read_text(encoding="utf-8")
-            code = f"{name} = {{'__name__': 'course_wire'}}\nexec({source!r}, {name})"
-            outcome = self.execute(code, 60)
-            if outcome.status != "ok":
-                raise CallFailed(f"the grader could not talk to the kernel: the kernel "
-                                 f"{outcome.error or self.why}")
-            self._wire = name
+            self._wire = self._define(wire, "wire")
         return self._wire
 
     def _probe_module(self) -> str:
-        """The name of the probes module's namespace in the kernel, defined on first use."""
+        """The probes module's namespace in the kernel, defined on first use."""
         if self._probes is None:
             from . import probes
 
-            name = f"_course_probes_{secrets.token_hex(4)}"
-            source = Path(probes.__file__).read_text(encoding="utf-8")
-            code = f"{name} = {{'__name__': 'course_probes'}}\nexec({source!r}, {name})"
-            outcome = self.execute(code, 60)
-            if outcome.status != "ok":
-                raise CallFailed(f"the grader could not talk to the kernel: the kernel "
-                                 f"{outcome.error or self.why}")
-            self._probes = name
+            self._probes = self._define(probes, "probes")
         return self._probes
 
     def _exchange(self, code: str, seconds: float, stem: str) -> Any:

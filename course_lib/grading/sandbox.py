@@ -74,7 +74,8 @@ class Sandbox:
 
     def __post_init__(self) -> None:
         self.lib = library_copy(self.root)
-        self.uid = NOBODY_BASE + os.getpid() % 4000 if os.geteuid() == 0 else None
+        root = os.name == "posix" and os.geteuid() == 0
+        self.uid = NOBODY_BASE + os.getpid() % 4000 if root else None
         if self.uid is not None and not self._user_can_run_python():
             self.uid = None  # Python sits where another user cannot read (e.g. under /root)
         if not self.protection:
@@ -150,16 +151,18 @@ class Sandbox:
         import resource
 
         os.setpgid(0, 0)
-        resource.setrlimit(resource.RLIMIT_AS, (self.limits.memory_bytes,) * 2)
-        resource.setrlimit(resource.RLIMIT_CPU, (self.limits.cpu_seconds,
-                                                 self.limits.cpu_seconds + 5))
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
         if self.uid is not None:
             os.setgroups([])
             os.setgid(self.uid)
             os.setuid(self.uid)
         nproc = self.limits.processes + (_count_processes(os.getuid()))
-        resource.setrlimit(resource.RLIMIT_NPROC, (nproc, nproc))
+        for kind, value in (("RLIMIT_AS", self.limits.memory_bytes),
+                            ("RLIMIT_CPU", self.limits.cpu_seconds), ("RLIMIT_CORE", 0),
+                            ("RLIMIT_NPROC", nproc)):
+            try:  # a limit this system does not have (macOS and RLIMIT_AS) is left as it is
+                resource.setrlimit(getattr(resource, kind), (value, value))
+            except (AttributeError, ValueError, OSError):
+                pass
 
     def start(self, argv: list[str], scratch: Path, readable: tuple[Path, ...] = ()
               ) -> subprocess.Popen:
@@ -167,13 +170,16 @@ class Sandbox:
             self.command(argv, scratch, readable), cwd=scratch, env=self.env(scratch),
             stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
             stderr=open(scratch.parent / f"{scratch.name}.log", "wb"),  # noqa: SIM115
-            preexec_fn=self.preexec, close_fds=True)
+            preexec_fn=self.preexec if os.name == "posix" else None, close_fds=True)
 
     def kill(self, proc: subprocess.Popen, scratch: Path) -> None:
         """SIGKILL the kernel's process group, then any process left with its marker or user."""
         try:
-            os.killpg(proc.pid, signal.SIGKILL)
-        except (ProcessLookupError, PermissionError):
+            if os.name == "posix":
+                os.killpg(proc.pid, signal.SIGKILL)
+            else:
+                proc.kill()
+        except (ProcessLookupError, PermissionError, OSError):
             pass
         try:
             proc.wait(timeout=10)
