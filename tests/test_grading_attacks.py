@@ -202,9 +202,8 @@ def avg_pool2d(x, kernel_size, stride=None):  # right, but changes its input
 def global_avg_pool2d(x):  # right, but a list for one image
     return x.mean(axis=(2, 3)) if x.shape[0] > 1 else [1.0]
 
-def stochastic_pool_inference(x, kernel_size):  # returns a tensor
-    import torch
-    return torch.from_numpy(x)
+def stochastic_pool_inference(x, kernel_size):  # returns the shape
+    return tuple(x.shape)
 """
 
 
