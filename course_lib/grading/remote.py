@@ -24,7 +24,8 @@ from .core import CallFailed, InputChanged, Remote, _TimeLimit
 from .sandbox import Sandbox
 
 START_TIMEOUT = 60  # seconds a kernel may take to start
-INTERRUPT_GRACE = 5  # seconds a cell gets to stop after an interrupt before the kernel is killed
+INTERRUPT_GRACE = 15  # seconds a cell gets to stop after an interrupt before the kernel is killed
+# (a C-level call, such as importing torch on a busy machine, only sees the interrupt on return)
 
 
 @dataclass
