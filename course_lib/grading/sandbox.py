@@ -55,7 +55,7 @@ def bwrap_usable() -> bool:
 def library_copy(root: Path) -> Path:
     """A copy of course_lib under `root`, without grading and authoring; its folder for
     PYTHONPATH. The grading package is replaced by one whose check() only says so."""
-    ignore = shutil.ignore_patterns("__pycache__", *HIDDEN_PARTS)
+    ignore = shutil.ignore_patterns(*HIDDEN_PARTS)  # bytecode too: the kernel may not write it
     target = root / "lib" / "course_lib"
     shutil.copytree(PACKAGE, target, ignore=ignore)
     (target / "grading").mkdir()
@@ -75,11 +75,12 @@ class Sandbox:
     def __post_init__(self) -> None:
         self.lib = library_copy(self.root)
         root = os.name == "posix" and os.geteuid() == 0
-        self.uid = NOBODY_BASE + os.getpid() % 4000 if root else None
+        bwrap = self.protection in ("", "bubblewrap") and bwrap_usable()
+        self.uid = NOBODY_BASE + os.getpid() % 4000 if root and not bwrap else None
         if self.uid is not None and not self._user_can_run_python():
             self.uid = None  # Python sits where another user cannot read (e.g. under /root)
         if not self.protection:
-            self.protection = ("bubblewrap" if bwrap_usable() else
+            self.protection = ("bubblewrap" if bwrap else
                                "separate user" if self.uid is not None else "limits only")
         for path in [self.root, *self.root.rglob("*")]:
             path.chmod(0o755 if path.is_dir() else 0o644)
