@@ -142,6 +142,10 @@ def write_gradebook(folder: Path, out: Path, paths: list[Path]) -> Path:
 
 def grade_folder(folder: Path, args: argparse.Namespace) -> int:
     """Grade every notebook under `folder` not graded yet; write the gradebook; exit status."""
+    if args.exercise_set and args.exercise_set not in EXERCISE_SETS:
+        print(f"course-grade: error: unknown exercise set {args.exercise_set!r}; known: "
+              f"{sorted(EXERCISE_SETS)}", file=sys.stderr)
+        return 2
     out = (args.out or folder / "graded").resolve()
     folder = folder.resolve()
     out.mkdir(parents=True, exist_ok=True)
