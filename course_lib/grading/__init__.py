@@ -3,7 +3,8 @@
 Notebooks call `check("conv2d", conv2d)` for instant feedback; `course-grade NOTEBOOK` (or a
 folder of them) runs each notebook in a sandboxed kernel and runs every check of its set from the
 grader's own process, so the answers never enter the learner's kernel. Checks live in modules
-named for their concept; `registry` lists them per exercise set. Names load on first use (`lazy.py`), so `course-grade --help` starts without torch.
+named for their concept; `registry` lists them per exercise set. Names load on first use
+(`lazy.py`), so `course-grade --help` starts without torch.
 """
 
 from ..lazy import lazy_exports

@@ -23,7 +23,7 @@ from course_lib.grading.imports import copied
 from course_lib.grading.remote import INTERRUPT_GRACE
 from course_lib.grading.sandbox import Sandbox, bwrap_usable
 
-GRADING = Path(__file__).resolve().parents[1] / "course_lib" / "grading"
+GRADING = Path(__file__).resolve().parents[2] / "course_lib" / "grading"
 POOLING = sum(c.max_points for c in EXERCISE_SETS["pooling"])
 
 

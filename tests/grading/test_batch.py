@@ -9,7 +9,7 @@ from pathlib import Path
 
 from course_lib.grading.cli import main as course_grade
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 SOLVED = ROOT / "exercises" / "source" / "05_pooling.ipynb"
 STUB = ROOT / "exercises" / "05_pooling.ipynb"
 

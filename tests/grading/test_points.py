@@ -11,7 +11,7 @@ import pytest
 
 from course_lib.grading import EXERCISE_SETS, run_check
 
-SOURCES = sorted((Path(__file__).resolve().parents[1] / "exercises" / "source").glob("*.ipynb"))
+SOURCES = sorted((Path(__file__).resolve().parents[2] / "exercises" / "source").glob("*.ipynb"))
 HEADING = re.compile(r"^#+ .*\((\d+) points?\)", re.M)
 CHECK_CALL = re.compile(r"""check\(["'](\w+)["']""")
 
