@@ -52,6 +52,14 @@ def stray(marker: str) -> list[int]:
     return found
 
 
+def timed(path: Path, within: float, **limits: float):
+    """The report of a notebook that must earn nothing and be graded within `within` s."""
+    start = time.monotonic()
+    report = grade_notebook(path, **limits)
+    assert time.monotonic() - start < within and report.points == 0
+    return report
+
+
 FORGERIES = [
     # Replace the check runner, the registry and the grading package in the kernel.
     """import sys, types, json, os, inspect, builtins
@@ -143,10 +151,8 @@ def test_a_cell_that_ignores_interrupts_is_killed_with_all_it_started(tmp_path):
              "os.system('(setsid sleep 987655 &)')\n"
              "signal.signal(signal.SIGINT, signal.SIG_IGN)\nwhile True:\n    pass",
              "print('never runs')"]
-    start = time.monotonic()
-    report = grade_notebook(notebook(tmp_path, "stubborn", cells), timeout=3, total_timeout=60)
-    assert time.monotonic() - start < 3 + INTERRUPT_GRACE + 40
-    assert report.points == 0
+    report = timed(notebook(tmp_path, "stubborn", cells), 3 + INTERRUPT_GRACE + 40, timeout=3,
+                   total_timeout=60)
     assert any("cell 3" in e and f"did not stop {INTERRUPT_GRACE} s after an interrupt, so it "
                "was killed" in e
                for e in report.errors), report.errors
@@ -164,10 +170,8 @@ def test_stopping_the_grader_or_a_long_c_call_cannot_outlast_the_deadline(tmp_pa
              "        try:\n            os.kill(int(pid), signal.SIGSTOP)\n"
              "        except OSError:\n            pass",
              "a = np.ones((2000, 2000))\nnp.einsum('ij,jk,kl->il', a, a, a, optimize=False)"]
-    start = time.monotonic()
-    report = grade_notebook(notebook(tmp_path, "staller", cells), timeout=300, total_timeout=12)
-    assert time.monotonic() - start < 12 + 20
-    assert report.points == 0 and report.protection == "bubblewrap"
+    report = timed(notebook(tmp_path, "staller", cells), 12 + 20, timeout=300, total_timeout=12)
+    assert report.protection == "bubblewrap"
     assert any("ran past the deadline of 12 s" in e for e in report.errors), report.errors
 
 
@@ -180,24 +184,20 @@ def test_a_kernel_that_kills_itself_is_reported_with_its_signal(tmp_path):
 
 HONEST = """import numpy as np
 
-def max_pool2d(x, kernel_size, stride=None, ceil_mode=False):  # average instead of max
-    s = stride or kernel_size
+def mean_pool(x, k, stride=None):
+    s = stride or k
     n, c, h, w = x.shape
-    out = np.zeros((n, c, (h - kernel_size) // s + 1, (w - kernel_size) // s + 1))
+    out = np.zeros((n, c, (h - k) // s + 1, (w - k) // s + 1))
     for i in range(out.shape[2]):
         for j in range(out.shape[3]):
-            out[:, :, i, j] = x[:, :, i*s:i*s+kernel_size, j*s:j*s+kernel_size].mean(axis=(2, 3))
+            out[:, :, i, j] = x[:, :, i*s:i*s+k, j*s:j*s+k].mean(axis=(2, 3))
     return out
 
+def max_pool2d(x, kernel_size, stride=None, ceil_mode=False):  # average instead of max
+    return mean_pool(x, kernel_size, stride)
+
 def avg_pool2d(x, kernel_size, stride=None):  # right, but changes its input
-    x -= 0
-    x[...] = x
-    s = stride or kernel_size
-    n, c, h, w = x.shape
-    out = np.zeros((n, c, (h - kernel_size) // s + 1, (w - kernel_size) // s + 1))
-    for i in range(out.shape[2]):
-        for j in range(out.shape[3]):
-            out[:, :, i, j] = x[:, :, i*s:i*s+kernel_size, j*s:j*s+kernel_size].mean(axis=(2, 3))
+    out = mean_pool(x, kernel_size, stride)
     x[0, 0, 0, 0] += 1
     return out
 
