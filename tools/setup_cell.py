@@ -1,10 +1,11 @@
 """Every notebook's first cell, written by `make normalize` from `_config.yml` (repository.url).
 
-Where course_lib imports (a checkout's .venv, Binder after its postBuild) it does nothing. Where it
-does not (Colab), it installs the course from the repository with every installed distribution
-pinned to its version, so pip adds what is missing and upgrades or downgrades nothing (Colab's
-kernel stack included). It prints one line saying what to do when the repository cannot be
-reached. The book hides it (tag `remove-cell`): it is for running notebooks, not for reading.
+Where course_lib is importable (a checkout's .venv, Binder after its postBuild) it does nothing;
+it asks importlib rather than importing the library (the grader flags a library import in a
+from-scratch exercise). Where it is missing (Colab), it installs the course from the repository
+with every installed distribution pinned to its version, so pip adds what is missing and upgrades
+or downgrades nothing (Colab's kernel stack included). It prints one line saying what to do when
+the repository cannot be reached. The book hides it (tag `remove-cell`).
 """
 
 from __future__ import annotations
@@ -18,16 +19,16 @@ BOOK_TAGS = ("remove-cell",)
 
 _CELL = Template('''\
 # Setup: installs course_lib where it is missing (Colab), changing no installed package.
+import importlib.util
+
 REPOSITORY = "$url"
-try:
-    import course_lib
-except ImportError:
-    import importlib
+if importlib.util.find_spec("course_lib") is None:  # not importable here: install it
     import os
     import re
     import subprocess
     import sys
-    from importlib.metadata import distributions
+    from importlib import invalidate_caches
+    from importlib.metadata import distributions, version
     from shutil import which
     from tempfile import NamedTemporaryFile
 
@@ -50,9 +51,8 @@ except ImportError:
             print("✗ course_lib was not installed (installed packages are left as they are); "
                   "pip says: " + (pip.stderr.strip().splitlines() or ["nothing"])[-1])
         else:
-            importlib.invalidate_caches()
-            import course_lib
-            print(f"course_lib {course_lib.__version__} installed from {REPOSITORY}")''')
+            invalidate_caches()
+            print(f"course_lib {version('course-lib')} installed from {REPOSITORY}")''')
 
 
 def setup_cell_source(url: str) -> str:

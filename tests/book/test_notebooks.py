@@ -76,7 +76,7 @@ def test_setup_cell_does_nothing_where_course_lib_imports():
 def test_setup_cell_says_what_to_do_when_the_repository_cannot_be_reached(tmp_path):
     """Where course_lib is missing and the repository unreachable: one line, nothing installed."""
     missing = tmp_path / "no-such-repository"
-    hide = "import sys; sys.modules['course_lib'] = None\n"  # `import course_lib` fails
+    hide = "import sys; sys.modules['course_lib'] = None\n"  # course_lib not importable
     proc = subprocess.run([sys.executable, "-c", hide + setup_cell_source(missing.as_uri())],
                           capture_output=True, text=True, timeout=120)
     assert proc.returncode == 0, proc.stderr
@@ -100,3 +100,11 @@ def test_normalize_gives_old_live_explorer_outputs_the_note():
     assert out[0].data["text/plain"] == LIVE_NOTE and out[0].metadata[LIVE_EXPLORER_KEY] is True
     assert out[1].data["text/plain"] == "  0%|          | 0/10"
     assert LIVE_EXPLORER_KEY not in out[1].get("metadata", {})
+
+
+def test_the_grader_finds_no_library_import_in_the_setup_cell():
+    """From-scratch exercise sets forbid importing course_lib in an answer: the setup cell, in
+    every exercise notebook, must not look like one."""
+    from course_lib.grading.imports import copied
+
+    assert copied([setup_cell_source("https://example.org/c")], "convolution", []) == ({}, [])
