@@ -1,6 +1,6 @@
 """Start a learner's kernel where it cannot reach the grader: limits, isolation, a hard kill.
 
-The kernel sees the course library without its grading and authoring code, a scratch folder
+The kernel sees the course library without its grading code, a scratch folder
 holding a copy of the notebook, and nothing it can write elsewhere. Protection, best first:
 "bubblewrap" (Debian's `bwrap`: read-only root, the course sources and submissions hidden, own
 PID namespace), then "separate user" (when the grader runs as root), then "limits only".
@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 PACKAGE = Path(__file__).resolve().parents[1]  # the course_lib folder the grader runs from
-HIDDEN_PARTS = ("grading", "authoring")
+HIDDEN_PARTS = ("grading",)
 KERNEL_GRADING = '''"""In a graded kernel the checks run in the grader, outside this kernel."""
 
 
@@ -53,7 +53,7 @@ def bwrap_usable() -> bool:
 
 
 def library_copy(root: Path) -> Path:
-    """A copy of course_lib under `root`, without grading and authoring; its folder for
+    """A copy of course_lib under `root`, without grading; its folder for
     PYTHONPATH. The grading package is replaced by one whose check() only says so."""
     ignore = shutil.ignore_patterns(*HIDDEN_PARTS)  # bytecode too: the kernel may not write it
     target = root / "lib" / "course_lib"
