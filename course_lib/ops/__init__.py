@@ -24,7 +24,13 @@ from .filters import (
     diagonal_filter,
     sobel,
 )
-from .pooling import avg_pool2d, global_avg_pool2d, max_pool2d, pool_output_size
+from .pooling import (
+    avg_pool2d,
+    global_avg_pool2d,
+    max_pool2d,
+    max_pool2d_backward,
+    pool_output_size,
+)
 
 __all__ = [
     "BLUR",
@@ -45,6 +51,7 @@ __all__ = [
     "diagonal_filter",
     "global_avg_pool2d",
     "max_pool2d",
+    "max_pool2d_backward",
     "pool_output_size",
     "same_padding",
     "sobel",
