@@ -1,7 +1,8 @@
 """Pooling from scratch in NumPy: max, average and global average pooling, floor and ceil mode.
 
 Names, argument order and results follow `torch.nn.functional.max_pool2d`/`avg_pool2d` (dilation
-and return_indices left out), so each is checked against PyTorch one-to-one; max pooling also has its backward pass (gradient routing).
+and return_indices left out), so each is checked against PyTorch one-to-one. Max pooling also has
+its backward pass (the gradient routed to each window's maximum).
 Stochastic pooling (a random, trainable-network layer) is `course_lib.stochastic_pooling`.
 """
 
