@@ -19,6 +19,7 @@ from .data import DeviceBatches, ImageSet, load_mnist
 from .models import MLP, ConvNet
 from .profile import Profile
 from .training import History, TrainConfig, evaluate, fit
+from .training.curves import text_table
 
 __all__ = ["NETWORKS", "REGULARIZERS", "RegularizerComparison", "RegularizerRun",
            "RegularizerSpec", "compare_regularizers"]
@@ -141,12 +142,7 @@ class RegularizerComparison:
                                             else 3))
                                  for m in ("train_acc", "test_acc", "gap", "test_loss",
                                            "lowest_test_loss")])
-        widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
-        lines = ["  ".join(c.ljust(w) if i == 0 else c.rjust(w)
-                           for i, (c, w) in enumerate(zip(row, widths, strict=True)))
-                 for row in rows]
-        lines.insert(1, "-" * len(lines[0]))
-        return "\n".join(lines)
+        return text_table(rows)
 
     def plot(self, title: str = "") -> Figure:
         """Per epoch, mean over the seeds (band: lowest to highest seed): training loss on a log
