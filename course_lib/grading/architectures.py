@@ -10,6 +10,9 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
+import torch
+from torch import nn
+
 from .core import Case, CaseFailure, CheckResult, call, expect_int, run_cases
 
 __all__ = ["build_module", "check_inception", "check_lenet5", "check_vgg_param_count",
@@ -19,7 +22,6 @@ __all__ = ["build_module", "check_inception", "check_lenet5", "check_vgg_param_c
 
 def build_module(fn: Callable[..., Any], *args: Any) -> Any:
     """The learner's fn(*args), which must be a torch module."""
-    from torch import nn
 
     module = call(fn, *args)
     if module is None:
@@ -32,7 +34,6 @@ def build_module(fn: Callable[..., Any], *args: Any) -> Any:
 def forward_eval(module: Any, x: Any) -> Any:
     """module(x) in eval mode under no_grad, x a tensor or a shape (then zeros of it); the
     module's exceptions become CaseFailures."""
-    import torch
 
     x = x if isinstance(x, torch.Tensor) else torch.zeros(x)
     module.eval()
@@ -61,7 +62,6 @@ def _lenet_trace(model: Any) -> tuple[dict[str, list], str]:
     """Output shapes (C, H, W) of the model's Conv2d and AvgPool2d/MaxPool2d layers on one
     (1, 1, 32, 32) input, in call order, and the error that stopped the forward pass ("" if
     none). Hooks record the layers that ran before an error, so a wrong size can be located."""
-    import torch
 
     shapes: dict[str, list] = {}
     handles = []
@@ -120,7 +120,6 @@ def check_lenet5(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
             raise CaseFailure(problem)
 
     def counts(fn: Callable[..., Any]) -> None:
-        from torch import nn
 
         model = build_module(fn)
         if any(isinstance(m, nn.ReLU) for m in model.modules()):
@@ -225,7 +224,6 @@ def inception_params_reference(in_channels: int, c1: int, c3_reduce: int, c3: in
 def check_inception(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(in_channels, c1, c3_reduce, c3, c5_reduce, c5, pool_proj) -> nn.Module`
     (3 points)."""
-    import torch
 
     specs = {"3a": (192, 64, 96, 128, 16, 32, 32), "4e": (528, 256, 160, 320, 32, 128, 128)}
 

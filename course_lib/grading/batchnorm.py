@@ -10,6 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
 from .core import Case, CheckResult, call, expect_array, expect_arrays, run_cases
 
@@ -29,8 +31,6 @@ def torch_batch_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, trainin
                      running_var: np.ndarray | None = None, momentum: float = 0.1,
                      eps: float = EPS) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """The reference, `F.batch_norm` in float64: (y, new running_mean, new running_var)."""
-    import torch  # imported on first use, so that the grader's command line starts fast
-    import torch.nn.functional as F
 
     def t(a: np.ndarray | None) -> Any:
         return None if a is None else torch.tensor(np.array(a, dtype=np.float64))

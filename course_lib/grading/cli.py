@@ -9,8 +9,6 @@ import argparse
 import json
 import sys
 
-from .notebook import GradingError, grade_notebook
-
 __all__ = ["main"]
 
 
@@ -24,6 +22,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kernel", default="python3", help="Jupyter kernel (default python3)")
     parser.add_argument("--json", action="store_true", help="print the reports as JSON")
     args = parser.parse_args(argv)
+    from .notebook import GradingError, grade_notebook  # here: `--help` needs no checks, no torch
+
     if hasattr(sys.stdout, "reconfigure"):  # ✓ and ✗ on a terminal that cannot show them
         sys.stdout.reconfigure(errors="replace")
     status, reports = 0, []

@@ -8,6 +8,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+import torch
+from torch import nn
+
 from .architectures import build_module, count_params, forward_eval
 from .core import Case, CaseFailure, CheckResult, call, expect_int, run_cases
 
@@ -27,8 +30,6 @@ def _block_params(c_in: int, c_out: int, projection: bool) -> int:
 
 def check_residual_block(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(in_channels, out_channels, stride=1) -> nn.Module` (3 points)."""
-    import torch
-    from torch import nn
 
     def shapes(fn: Callable[..., Any]) -> None:
         for c_in, c_out, stride, size in [(16, 16, 1, 8), (16, 32, 2, 8), (8, 16, 2, 7)]:

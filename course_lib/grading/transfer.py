@@ -10,13 +10,15 @@ from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
+import torch
+from torch import nn
+
 from .core import Case, CaseFailure, CheckResult, call, expect_int, run_cases
 
 __all__ = ["check_base_head_groups", "check_features_no_grad", "check_freeze_all_but_head"]
 
 
 def _convnet(seed: int = 0) -> Any:
-    import torch
 
     from ..models import ConvNet
 
@@ -25,8 +27,6 @@ def _convnet(seed: int = 0) -> Any:
 
 
 def _sequential(seed: int = 1) -> Any:
-    import torch
-    from torch import nn
 
     torch.manual_seed(seed)
     return nn.Sequential(OrderedDict(
@@ -91,7 +91,6 @@ def check_freeze_all_but_head(fn: Callable[..., Any], verbose: bool = True) -> C
 def _features_case(label: str, build: Callable[[], Any], shape: tuple[int, ...],
                    start_training: bool, frozen: bool = True) -> Case:
     def run(fn: Callable[..., Any]) -> None:
-        import torch
 
         model = build()
         base = model.features if hasattr(model, "features") else model[:-1]
@@ -148,7 +147,6 @@ def check_features_no_grad(fn: Callable[..., Any], verbose: bool = True) -> Chec
 
 def _groups_case(label: str, base_lr: float, head_lr: float, frozen_stage1: bool) -> Case:
     def run(fn: Callable[..., Any]) -> None:
-        import torch
 
         model = _convnet(3)
         if frozen_stage1:

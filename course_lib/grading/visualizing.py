@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import torch
+from torch import nn
 
 from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
 
@@ -153,7 +155,6 @@ def _leaf_names(model: Any) -> list[str]:
 def _leaf_outputs(model: Any, x: Any) -> dict[str, Any]:
     """Every leaf layer's output, from running the leaves one after the other (no hooks); right
     for models whose forward pass is their leaves in definition order, as in these cases."""
-    import torch
 
     out, value = {}, x
     with torch.no_grad():
@@ -165,7 +166,6 @@ def _leaf_outputs(model: Any, x: Any) -> dict[str, Any]:
 
 def _activations_case(label: str, build: Callable[[], tuple[Any, Any]], names: list[str]) -> Case:
     def run(fn: Callable[..., Any]) -> None:
-        import torch
 
         model, x = build()
         outputs = _leaf_outputs(model, x)
@@ -203,8 +203,6 @@ def _activations_case(label: str, build: Callable[[], tuple[Any, Any]], names: l
 
 
 def _small() -> tuple[Any, Any]:
-    import torch
-    from torch import nn
 
     torch.manual_seed(0)
     model = nn.Sequential(OrderedDict(conv=nn.Conv2d(1, 3, 3), relu=nn.ReLU(),
@@ -214,7 +212,6 @@ def _small() -> tuple[Any, Any]:
 
 
 def _keras() -> tuple[Any, Any]:
-    import torch
 
     from ..models import KerasMNISTCNN
 

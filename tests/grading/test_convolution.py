@@ -22,8 +22,9 @@ from course_lib.grading import (
     run_check,
 )
 from course_lib.grading.conv_arithmetic import conv_params_reference, output_size_reference
-from course_lib.grading.convolution import SOBEL_X, SOBEL_Y, WORKED_K, WORKED_X, torch_conv2d
+from course_lib.grading.convolution import torch_conv2d
 from course_lib.grading.core import NOT_IMPLEMENTED
+from course_lib.ops import SOBEL_X, SOBEL_Y, WORKED_EXAMPLE_IMAGE, WORKED_EXAMPLE_KERNEL
 
 # ------------------------------------------------------ reference answers, written independently
 
@@ -84,7 +85,7 @@ def failures(result):
 
 
 def test_worked_example_reference_gives_the_curriculum_answer():
-    y = torch_conv2d(WORKED_X[None, None], WORKED_K[None, None])[0, 0]
+    y = torch_conv2d(WORKED_EXAMPLE_IMAGE[None, None], WORKED_EXAMPLE_KERNEL[None, None])[0, 0]
     np.testing.assert_array_equal(y, [[4, 3, 4], [2, 4, 3], [2, 3, 4]])
 
 
