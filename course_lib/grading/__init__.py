@@ -1,8 +1,10 @@
 """Exercise checks and the notebook grader.
 
-Notebooks call `check("conv2d", conv2d)`; `course-grade NOTEBOOK` runs a whole notebook and prints
-its score. Checks live in modules named for their concept; `registry` lists them per exercise
-set. Names load on first use (`lazy.py`), so `course-grade --help` starts without torch.
+Notebooks call `check("conv2d", conv2d)` for instant feedback; `course-grade NOTEBOOK` (or a
+folder of them) runs each notebook in a sandboxed kernel and runs every check of its set from the
+grader's own process, so the answers never enter the learner's kernel. Checks live in modules
+named for their concept; `registry` lists them per exercise set. Names load on first use
+(`lazy.py`), so `course-grade --help` starts without torch.
 """
 
 from ..lazy import lazy_exports
@@ -20,7 +22,6 @@ _EXPORTS = {
         "check_sobel_magnitude",
     ),
     ".core": (
-        "REPORT_ENV",
         "Case",
         "CaseFailure",
         "CheckResult",

@@ -22,8 +22,6 @@ __all__ = [
     "check_conv2d",
     "check_correlate2d",
     "check_sobel_magnitude",
-    "sobel_magnitude_reference",
-    "torch_conv2d",
 ]
 
 
@@ -82,7 +80,7 @@ def _correlate_case(label: str, x: np.ndarray, k: np.ndarray) -> Case:
 
 
 def check_correlate2d(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(x, k)`: valid cross-correlation of x: (H, W) with k: (kH, kW) (3 points)."""
+    """Check `fn(x, k)`: valid cross-correlation of x: (H, W) with k: (kH, kW)."""
     rng = _rng(3)
     cases = [
         _correlate_case("worked example (5×5 input, 3×3 kernel)", WORKED_EXAMPLE_IMAGE,
@@ -132,7 +130,7 @@ def _conv2d_case(
 
 
 def check_conv2d(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(x, weight, bias=None, stride=1, padding=0)` against torch (5 points).
+    """Check `fn(x, weight, bias=None, stride=1, padding=0)` against torch.
 
     x: (N, C, H, W), weight: (C_out, C, kH, kW), bias: (C_out,) → (N, C_out, H_out, W_out).
     """
@@ -187,8 +185,7 @@ def _sobel_case(label: str, image: np.ndarray) -> Case:
 
 
 def check_sobel_magnitude(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(image)`: Sobel gradient magnitude, zero padding 1, image: (H, W) → (H, W)
-    (3 points)."""
+    """Check `fn(image)`: Sobel gradient magnitude, zero padding 1, image: (H, W) → (H, W)."""
     rng = _rng(5)
     step = np.zeros((6, 6))
     step[:, 3:] = 1.0  # dark left half, bright right half: one vertical edge
