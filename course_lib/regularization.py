@@ -20,6 +20,7 @@ __all__ = [
     "l2_penalty",
     "linear_cost",
     "polynomial_features",
+    "soft_threshold",
     "weight_parameters",
 ]
 
@@ -41,7 +42,8 @@ def l1_penalty(params: nn.Module | Iterable[torch.Tensor]) -> torch.Tensor:
     """Σ |w| over the given tensors (or a model's `weight_parameters`): a scalar tensor.
 
     Add λ times it to the loss. Its gradient λ · sign(w) is the same size for small and large
-    weights, so it pushes small ones all the way to 0 (sparse weights).
+    weights; gradient steps then hover around 0 rather than land on it: exact zeros come from
+    solvers that minimize the kink exactly (`soft_threshold`, as coordinate descent does).
     """
     tensors = _params(params)
     if not tensors:
@@ -76,6 +78,19 @@ def linear_cost(X: np.ndarray, y: np.ndarray, w: np.ndarray, l1: float = 0.0,
     """Σ_i (y_i − Σ_j x_ij w_j)² + l1 · Σ_j |w_j| + l2 · Σ_j w_j²: the lecture's cost."""
     residual = y - X @ w
     return float(residual @ residual + l1 * np.abs(w).sum() + l2 * (w @ w))
+
+
+def soft_threshold(rho: np.ndarray | float, t: float) -> np.ndarray:
+    """sign(ρ) · max(|ρ| − t, 0): ρ moved towards 0 by t, and set exactly to 0 within ±t.
+
+    It is the exact minimizer of z·w² − 2ρ·w + λ·|w| (one weight of the L1 cost with the others
+    fixed, z = Σ_i x_ij², ρ = Σ_i x_ij · residual_i) scaled by z, with t = λ/2: w = S(ρ, λ/2) / z.
+    Coordinate descent applies it weight by weight; this is where L1's exact zeros come from.
+    """
+    if t < 0:
+        raise ValueError(f"the threshold must be ≥ 0, got {t}")
+    rho = np.asarray(rho, dtype=np.float64)
+    return np.sign(rho) * np.maximum(np.abs(rho) - t, 0.0)
 
 
 def fit_linear(X: np.ndarray, y: np.ndarray, l1: float = 0.0, l2: float = 0.0,

@@ -14,6 +14,7 @@ from course_lib.regularization import (
     l2_penalty,
     linear_cost,
     polynomial_features,
+    soft_threshold,
     weight_parameters,
 )
 
@@ -120,3 +121,16 @@ def test_dropout_ensemble_views_and_mode_restored():
     torch.testing.assert_close(a, s)  # nothing random: both views agree
     with pytest.raises(ValueError, match="samples"):
         dropout_ensemble(model, x, samples=0)
+
+
+def test_soft_threshold_is_the_exact_one_weight_minimizer_of_the_l1_cost():
+    np.testing.assert_array_equal(soft_threshold([-3.0, -0.5, 0.0, 0.4, 2.0], 1.0),
+                                  [-2.0, 0.0, 0.0, 0.0, 1.0])
+    # One weight, the others fixed: z·w² − 2ρ·w + λ|w| is smallest at S(ρ, λ/2) / z.
+    grid = np.linspace(-5, 5, 1_000_001)
+    for z, rho, lam in [(2.0, 1.5, 1.0), (1.0, 0.3, 1.0), (0.5, -2.0, 0.4)]:
+        best = grid[np.argmin(z * grid**2 - 2 * rho * grid + lam * np.abs(grid))]
+        assert float(soft_threshold(rho, lam / 2)) / z == pytest.approx(best, abs=2e-5)
+    assert float(soft_threshold(0.3, 0.5)) == 0.0  # |ρ| ≤ λ/2: exactly zero, not just small
+    with pytest.raises(ValueError, match="≥ 0"):
+        soft_threshold(1.0, -0.1)

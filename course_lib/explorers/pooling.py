@@ -87,9 +87,9 @@ def render_pooling(
             u, v = divmod(int(index[0, 0, i, j]), kernel_size)
             kept[i, j] = (i * stride + u, j * stride + v)
 
-    fig = Figure(figsize=(12, 4.2))
+    # Constrained layout makes room for every title (two-line ones included) inside the figure.
+    fig = Figure(figsize=(12, 4.2), layout="constrained")
     ax_in, ax_out, ax_side = fig.subplots(1, 3, gridspec_kw={"width_ratios": [1.3, 1, 1]})
-    fig.subplots_adjust(left=0.02, right=0.98, top=0.85, bottom=0.04, wspace=0.15)
     show_matrix(ax_in, x, cmap="Blues", vmin=0, vmax=2 * max(x.max(), 1))
     read = np.zeros(x.shape, dtype=bool)
     for k, (i, j) in enumerate(np.ndindex(H_out, W_out)):
@@ -123,9 +123,9 @@ def render_pooling(
     if inference is not None:
         show_matrix(ax_side, inference, cmap="Purples", vmin=0, vmax=2 * max(inference.max(), 1),
                     fmt=lambda v: f"{v:.2f}")
-        total = first.sum()
-        probs = ", ".join(format_number(v) + f"/{format_number(total)}" for v in first)
-        ax_side.set_title(f"inference Σ p·a\nfirst window p = ({probs})", fontsize=10)
+        total = format_number(first.sum())
+        ax_side.set_title(f"inference Σ p·a\nfirst window: p = ({values}) / {total}",
+                          fontsize=10, wrap=True)
     else:
         ax_side.set_axis_off()
         text = (f"max({values})\n= {format_number(out[0, 0])}" if kind == "max" else
@@ -137,7 +137,7 @@ def render_pooling(
     return fig
 
 
-def pooling_explorer_static(x: np.ndarray = POOLING_EXAMPLE, dpi: float = 72) -> StaticSlider:
+def pooling_explorer_static(x: np.ndarray = POOLING_EXAMPLE, dpi: float = 100) -> StaticSlider:
     """The kernel-free pooling explorer: each kind with 2×2/2, 2×2/2 ceil mode (not stochastic)
     and AlexNet's overlapping 3×3/2."""
     grid: list[dict[str, Any]] = []

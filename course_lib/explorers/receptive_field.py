@@ -93,9 +93,9 @@ def render_receptive_field(
         raise ValueError(f"unit {(i, j)} is outside the {out}×{out} output: each index must be "
                          f"in 0..{out - 1}")
 
-    fig = Figure(figsize=(12, 4.3))
+    # Constrained layout keeps every panel and title inside the figure, however many maps.
+    fig = Figure(figsize=(12, 4.3), layout="constrained")
     axes = fig.subplots(1, len(sizes), gridspec_kw={"width_ratios": [max(s, 3) for s in sizes]})
-    fig.subplots_adjust(left=0.01, right=0.99, top=0.8, bottom=0.03, wspace=0.08)
     for level, (ax, n) in enumerate(zip(axes, sizes, strict=True)):
         # Which cells of map `level` reach the unit: the paths through the layers above it
         # (exact, holes of dilated kernels included).
@@ -122,6 +122,8 @@ def render_receptive_field(
                          "unit)", fontsize=10)
         else:
             ax.imshow(lit, cmap="Oranges", vmin=0, vmax=2.2, interpolation="nearest")
+            ax.set_xlim(-0.6, n - 0.4)  # a margin, so the map's outline is not cut off
+            ax.set_ylim(n - 0.4, -0.6)
             layer = layers[level - 1]
             ax.set_title(f"{layer.name or f'layer {level}'}\n→ {n}×{n}", fontsize=10)
         ax.add_patch(Rectangle((-0.5, -0.5), n, n, fill=False, edgecolor="0.3", linewidth=1))
@@ -140,7 +142,7 @@ def render_receptive_field(
 
 
 def receptive_field_explorer_static(
-    stacks: list[str] | None = None, input_size: int = 15, dpi: float = 72
+    stacks: list[str] | None = None, input_size: int = 15, dpi: float = 100
 ) -> StaticSlider:
     """The kernel-free receptive-field explorer: one frame per stack, centre unit, then the
     padded stack's corner unit, whose field runs into the padding."""

@@ -28,7 +28,13 @@ from .filters import (
     diagonal_filter,
     sobel,
 )
-from .pooling import avg_pool2d, global_avg_pool2d, max_pool2d, pool_output_size
+from .pooling import (
+    avg_pool2d,
+    global_avg_pool2d,
+    max_pool2d,
+    max_pool2d_backward,
+    pool_output_size,
+)
 
 __all__ = [
     "BLUR",
@@ -51,6 +57,7 @@ __all__ = [
     "diagonal_filter",
     "global_avg_pool2d",
     "max_pool2d",
+    "max_pool2d_backward",
     "pool_output_size",
     "same_padding",
     "sobel",

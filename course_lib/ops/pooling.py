@@ -1,7 +1,8 @@
 """Pooling from scratch in NumPy: max, average and global average pooling, floor and ceil mode.
 
 Names, argument order and results follow `torch.nn.functional.max_pool2d`/`avg_pool2d` (dilation
-and return_indices left out), so each is checked against PyTorch one-to-one. Forward pass only.
+and return_indices left out), so each is checked against PyTorch one-to-one. Max pooling also has
+its backward pass (the gradient routed to each window's maximum).
 Stochastic pooling (a random, trainable-network layer) is `course_lib.stochastic_pooling`.
 """
 
@@ -11,7 +12,8 @@ import numpy as np
 
 from .conv import IntPair, _float_dtype, _pair, conv_output_size
 
-__all__ = ["avg_pool2d", "global_avg_pool2d", "max_pool2d", "pool_output_size"]
+__all__ = ["avg_pool2d", "global_avg_pool2d", "max_pool2d", "max_pool2d_backward",
+           "pool_output_size"]
 
 
 def pool_output_size(
@@ -86,6 +88,32 @@ def max_pool2d(
             tap = x_pad[:, :, u : u + sH * (H_out - 1) + 1 : sH, v : v + sW * (W_out - 1) + 1 : sW]
             out = np.maximum(out, tap)  # (N, C, H_out, W_out)
     return out
+
+
+def max_pool2d_backward(
+    dout: np.ndarray, x: np.ndarray, kernel_size: IntPair, stride: IntPair | None = None
+) -> np.ndarray:
+    """The gradient of `max_pool2d(x, kernel_size, stride)` (no padding, floor mode) w.r.t. x.
+
+    dout: (N, C, H_out, W_out) → dx: (N, C, H, W). Each window passes its upstream gradient to
+    the one element it kept (the first maximum, as PyTorch does); every other element gets 0.
+    Where windows overlap, an element kept by several of them collects all their gradients.
+    """
+    x = np.asarray(x, dtype=np.float64)
+    (kH, kW), (sH, sW), _, (H_out, W_out) = _geometry(x, kernel_size, stride, 0, False)
+    best = np.full(x.shape[:2] + (H_out, W_out), -np.inf)
+    arg_u = np.zeros(best.shape, dtype=np.int64)  # row offset of each window's maximum
+    arg_v = np.zeros(best.shape, dtype=np.int64)  # column offset
+    for u in range(kH):
+        for v in range(kW):
+            tap = x[:, :, u : u + sH * (H_out - 1) + 1 : sH, v : v + sW * (W_out - 1) + 1 : sW]
+            better = tap > best  # strict: a tie keeps the first maximum
+            best = np.where(better, tap, best)
+            arg_u[better], arg_v[better] = u, v
+    dx = np.zeros_like(x)
+    n, c, i, j = np.indices(best.shape)
+    np.add.at(dx, (n, c, i * sH + arg_u, j * sW + arg_v), dout)  # add: overlapping windows
+    return dx
 
 
 def avg_pool2d(

@@ -11,7 +11,7 @@ from matplotlib.figure import Figure
 
 from .history import History
 
-__all__ = ["gap_table", "plot_runs"]
+__all__ = ["gap_table", "plot_runs", "text_table"]
 
 
 def plot_runs(histories: Mapping[str, History], title: str = "",
@@ -61,7 +61,13 @@ def gap_table(results: Mapping[str, Mapping[str, float]]) -> str:
         gap = 100 * (r["train_acc"] - r["test_acc"])
         rows.append([name, f"{r['train_acc']:.1%}", f"{r['test_acc']:.1%}", f"{gap:.1f}",
                      *[f"{r[k]:.1%}" if "acc" in k else f"{r[k]:.3f}" for k in extra]])
-    widths = [max(len(row[i]) for row in rows) for i in range(len(header))]
+    return text_table(rows)
+
+
+def text_table(rows: Sequence[Sequence[str]]) -> str:
+    """Fixed-width text: the first row is the header, underlined; the first column is
+    left-aligned, the others right-aligned."""
+    widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
     lines = ["  ".join(cell.ljust(w) if i == 0 else cell.rjust(w)
                        for i, (cell, w) in enumerate(zip(row, widths, strict=True)))
              for row in rows]

@@ -8,7 +8,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course_lib.ops import avg_pool2d, global_avg_pool2d, max_pool2d
+from course_lib.ops import avg_pool2d, global_avg_pool2d, max_pool2d, max_pool2d_backward
 
 # The lecture notes' 4×4 example and its 2×2, stride 2 results.
 X = np.array([[1, 1, 2, 3], [4, 6, 6, 8], [3, 1, 1, 0], [1, 2, 2, 4]])
@@ -93,3 +93,25 @@ def test_integer_input_and_errors():
         max_pool2d(X[None, None], 5)
     with pytest.raises(ValueError, match=r"\(N, C, H, W\)"):
         global_avg_pool2d(X)
+
+
+def test_max_pool_backward_routes_each_gradient_to_the_kept_element():
+    dout = np.array([[10.0, 20.0], [30.0, 40.0]])[None, None]
+    dx = max_pool2d_backward(dout, X[None, None], 2)[0, 0]
+    # The maxima 6, 8, 3, 4 sit at (1, 1), (1, 3), (2, 0), (3, 3); the rest get nothing.
+    expected = np.zeros((4, 4))
+    expected[1, 1], expected[1, 3], expected[2, 0], expected[3, 3] = 10, 20, 30, 40
+    np.testing.assert_array_equal(dx, expected)
+
+
+@pytest.mark.parametrize("kernel_size, stride", [(2, 2), (3, 2), (2, 1), ((2, 3), (1, 2))])
+def test_max_pool_backward_matches_autograd(kernel_size, stride):
+    rng = np.random.default_rng(3)
+    x = rng.normal(size=(2, 3, 9, 8))
+    x[0, 0, :2, :2] = 1.5  # a tie: the first maximum takes the gradient, as in PyTorch
+    t = torch.from_numpy(x).requires_grad_()
+    out = F.max_pool2d(t, kernel_size, stride)
+    dout = rng.normal(size=tuple(out.shape))
+    out.backward(torch.from_numpy(dout))
+    ours = max_pool2d_backward(dout, x, kernel_size, stride)
+    np.testing.assert_allclose(ours, t.grad.numpy(), rtol=0, atol=1e-12)
