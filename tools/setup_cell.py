@@ -32,24 +32,27 @@ if importlib.util.find_spec("course_lib") is None:  # not importable here: insta
     from shutil import which
     from tempfile import NamedTemporaryFile
 
-    os.environ["GIT_TERMINAL_PROMPT"] = "0"  # a missing repository fails instead of asking
-    if not which("git") or subprocess.run(["git", "ls-remote", REPOSITORY],
-                                          capture_output=True).returncode:
-        print(f"✗ {REPOSITORY} cannot be reached from here, so course_lib is not installed: "
-              "download the course, run `pip install .` in its folder, open the notebooks there.")
+    os.environ["GIT_TERMINAL_PROMPT"] = "0"  # a missing repository fails, never asks
+    reach = ["git", "ls-remote", REPOSITORY]
+    if not which("git") or subprocess.run(reach, capture_output=True).returncode:
+        print(f"✗ {REPOSITORY} cannot be reached, so course_lib is not installed: "
+              "download the course, run `pip install .` in its folder and open "
+              "the notebooks there.")
     else:
-        pins = {}  # every installed distribution at its version: pip may only add packages
+        pins = {}  # every installed distribution at its version: pip may only add
         for dist in distributions():
             name = re.sub(r"[-_.]+", "-", dist.metadata["Name"] or "").lower()
             if name not in ("", "pip", "setuptools", "wheel"):  # build tools may differ
                 pins.setdefault(name, dist.version)
         with NamedTemporaryFile("w", suffix=".txt", delete=False) as constraints:
             constraints.write("".join(f"{n}=={v}\\n" for n, v in pins.items()))
-        pip = subprocess.run([sys.executable, "-m", "pip", "install", "-q", "-c", constraints.name,
-                              f"course-lib @ git+{REPOSITORY}"], capture_output=True, text=True)
+        command = [sys.executable, "-m", "pip", "install", "-q", "-c", constraints.name,
+                   f"course-lib @ git+{REPOSITORY}"]
+        pip = subprocess.run(command, capture_output=True, text=True)
         if pip.returncode:
-            print("✗ course_lib was not installed (installed packages are left as they are); "
-                  "pip says: " + (pip.stderr.strip().splitlines() or ["nothing"])[-1])
+            last = (pip.stderr.strip().splitlines() or ["nothing"])[-1]
+            print("✗ course_lib was not installed (installed packages are left as they "
+                  "are); pip says: " + last)
         else:
             invalidate_caches()
             print(f"course_lib {version('course-lib')} installed from {REPOSITORY}")''')
