@@ -70,15 +70,18 @@ class LayoutRun:
     history: History | None = field(default=None, repr=False)
     mean: tuple[float, ...] = ()
     std: tuple[float, ...] = ()
+    n_train: int = 0  # training images
 
 
 def layout_experiment(model: str, profile: Profile, seeds: Sequence[int] | None = None,
                       shifts: Sequence[int] = (0, 1, 2, 3, 4), epochs: int | None = None,
+                      n_train: int = 5_000, n_test: int = 2_000,
                       device: torch.device | str = "cpu") -> list[LayoutRun]:
-    """Train `model` ("mlp" or "cnn") on MNIST as sized by `profile`, once per seed on the
-    original and once on the shuffled pixel order; test the first on shifted digits.
+    """Train `model` ("mlp" or "cnn") on `n_train` MNIST images (as far as `profile` allows),
+    once per seed on the original and once on the shuffled pixel order; test both on `n_test`
+    images and the first also on shifted digits.
 
-    Seeds default to 0 … profile.seeds − 1; `epochs` defaults to the profile's. The data subset,
+    Seeds default to 0 … profile.seeds − 1; `epochs` defaults to the profile's. The data subsets,
     the permutation and the initial weights all follow the seed.
     """
     if model not in LAYOUT_MODELS:
@@ -86,8 +89,8 @@ def layout_experiment(model: str, profile: Profile, seeds: Sequence[int] | None 
     seeds = range(profile.seeds) if seeds is None else seeds
     train_all, test_all = load_mnist("train"), load_mnist("test")
     config = TrainConfig.for_profile(profile, **({} if epochs is None else {"epochs": epochs}))
-    return [_one_seed(model, train_all.subset(profile.take(len(train_all), "train"), seed=seed),
-                      test_all.subset(profile.take(len(test_all), "test"), seed=seed),
+    return [_one_seed(model, train_all.subset(profile.take(n_train, "train"), seed=seed),
+                      test_all.subset(profile.take(n_test, "test"), seed=seed),
                       config.replace(seed=seed), profile.batch_size, shifts, device)
             for seed in seeds]
 
@@ -114,4 +117,4 @@ def _one_seed(model: str, train: ImageSet, test: ImageSet, config: TrainConfig,
     shift_acc = {s: evaluate(net, batches(shift_images(test, s)), device=device)["acc"]
                  for s in shifts}
     return LayoutRun(model, seed, history[-1].test_acc, shuffled[-1].test_acc, shift_acc, net,
-                     history, mean, std)
+                     history, mean, std, len(train))

@@ -42,11 +42,11 @@ def test_shuffle_applies_one_permutation_to_every_image():
 
 
 def test_layout_experiment_trains_per_seed_and_reports_shifts():
-    profile = PROFILES["smoke"].scaled(max_train=400, max_test=300)
+    profile = PROFILES["smoke"].scaled(max_train=1000, max_test=300, epochs=3)
     runs = layout_experiment("mlp", profile, seeds=(0, 1), shifts=(0, 3))
     assert [r.seed for r in runs] == [0, 1] and all(isinstance(r, LayoutRun) for r in runs)
     for r in runs:
-        assert 0.5 < r.test_acc <= 1 and 0.5 < r.shuffled_acc <= 1  # far above chance (0.1)
+        assert 0.6 < r.test_acc <= 1 and 0.6 < r.shuffled_acc <= 1  # chance: 0.1
         assert r.shift_acc[0] == pytest.approx(r.test_acc)  # shift 0 is the plain test set
         assert r.shift_acc[3] < r.shift_acc[0]  # the MLP loses accuracy on shifted digits
     assert runs[0].test_acc != runs[1].test_acc  # the seed changes the data and the weights
