@@ -39,6 +39,20 @@ def data_dir() -> Path:
     return Path(path)
 
 
+@pytest.fixture
+def empty_data_dirs(tmp_path, monkeypatch):
+    """An empty COURSE_DATA_DIR and cache under tmp_path, and no file remembered as verified."""
+    from course_lib.data import store
+
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    data.mkdir()
+    monkeypatch.setenv("COURSE_DATA_DIR", str(data))
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(cache))
+    store.clear_verified()
+    yield data, cache
+    store.clear_verified()
+
+
 @pytest.fixture(scope="session")
 def built_book(repo_root, tmp_path_factory) -> Path:
     """The HTML book built from the stored outputs, warnings as errors, into a temporary folder.

@@ -6,9 +6,12 @@ import dataclasses
 import gzip
 import hashlib
 import io
+import os
 import shutil
 import struct
 import tarfile
+import threading
+import time
 import urllib.error
 from pathlib import Path
 
@@ -39,12 +42,9 @@ def _md5(path: Path) -> str:
 
 
 @pytest.fixture
-def dirs(tmp_path, monkeypatch):
+def dirs(empty_data_dirs, monkeypatch):
     """An empty fake COURSE_DATA_DIR and cache; downloads on, with a fetcher that fails the test."""
-    data, cache = tmp_path / "data", tmp_path / "cache"
-    data.mkdir()
-    monkeypatch.setenv("COURSE_DATA_DIR", str(data))
-    monkeypatch.setenv("COURSE_CACHE_DIR", str(cache))
+    data, cache = empty_data_dirs
     monkeypatch.delenv("COURSE_OFFLINE", raising=False)
 
     def no_fetcher(url, dest, desc=None):
@@ -244,12 +244,17 @@ def test_corrupt_cached_file_is_deleted_and_fetched_again(data_dir, dirs, monkey
     assert test.labels[:3].tolist() == [7, 2, 1]
 
 
-def test_verified_files_are_not_hashed_again(data_dir, dirs, monkeypatch):
-    data, _ = dirs
+def _verified_labels(data_dir: Path, data: Path) -> Path:
+    """A copy of the MNIST test labels in the data folder, located (so verified) once."""
     (data / "mnist").mkdir()
     path = data / "mnist" / T10K_LABELS
     shutil.copy(data_dir / "mnist" / T10K_LABELS, path)
     locate("mnist", [T10K_LABELS])
+    return path
+
+
+def test_verified_files_are_not_hashed_again(data_dir, dirs, monkeypatch):
+    path = _verified_labels(data_dir, dirs[0])
     hashed = []
     real_digests = store._digests
     monkeypatch.setattr(store, "_digests", lambda p, a: hashed.append(p) or real_digests(p, a))
@@ -258,6 +263,28 @@ def test_verified_files_are_not_hashed_again(data_dir, dirs, monkeypatch):
     path.write_bytes(path.read_bytes())  # same bytes, new mtime: checked again
     locate("mnist", [T10K_LABELS])
     assert hashed == [path]
+
+
+@pytest.mark.parametrize("how", ["in place, like cp -p", "renamed over, like rsync -a"])
+def test_same_size_replacement_keeping_mtime_is_checked_again(data_dir, dirs, how):
+    path = _verified_labels(data_dir, dirs[0])
+    before = path.stat()
+    damaged = bytearray(path.read_bytes())
+    damaged[200] ^= 0xFF
+    time.sleep(0.05)  # past the file system's timestamp granularity
+    if how.startswith("in place"):
+        with open(path, "r+b") as f:
+            f.write(damaged)
+    else:
+        tmp = path.with_suffix(".new")
+        tmp.write_bytes(damaged)
+        os.utime(tmp, ns=(before.st_atime_ns, before.st_mtime_ns))
+        os.replace(tmp, path)
+    os.utime(path, ns=(before.st_atime_ns, before.st_mtime_ns))
+    after = path.stat()
+    assert (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns)
+    with pytest.raises(DatasetCorruptError, match="MD5 checksum mismatch"):
+        locate("mnist", [T10K_LABELS])
 
 
 def _tar_gz(members: dict[str, bytes]) -> bytes:
@@ -300,6 +327,38 @@ def test_archive_download_extracts_verifies_and_records_sha256(dirs, tmp_path, m
     with pytest.warns(UserWarning, match="SHA256 checksum mismatch"):
         again = locate(spec)
     assert again["pack/b.txt"].read_bytes() == b"hello" and len(calls) == 2
+
+
+def test_concurrent_extractions_keep_each_others_sha256sums_entries(dirs, monkeypatch):
+    _, cache = dirs
+    archive = _tar_gz({"a.txt": b"alpha", "b.txt": b"beta"})
+    spec = DatasetSpec(
+        name="toy", title="Toy", homepage="https://example.org",
+        files=(FileSpec("a.txt"), FileSpec("b.txt")), mirrors=("https://example.org/",),
+        archive=FileSpec("toy.tar.gz", md5=hashlib.md5(archive).hexdigest()),
+    )
+    monkeypatch.setattr(store, "fetch_url", lambda url, dest, desc=None: dest.write_bytes(archive))
+    real_replace = os.replace
+    other: dict = {}
+
+    def replace(src, dst):
+        # Just before this extraction writes SHA256SUMS, a second one (another "process": its own
+        # open file, its own lock) extracts b.txt. It must wait for the first, then merge.
+        if Path(dst).name == "SHA256SUMS" and threading.current_thread().name == "first":
+            if "thread" not in other:
+                other["thread"] = threading.Thread(target=lambda: locate(spec, ["b.txt"]))
+                other["thread"].start()
+                other["thread"].join(1.0)
+        return real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    first = threading.Thread(target=lambda: locate(spec, ["a.txt"]), name="first")
+    first.start()
+    first.join(8)
+    other["thread"].join(8)
+    sums = (cache / "toy" / "SHA256SUMS").read_text()
+    assert f"{hashlib.sha256(b'alpha').hexdigest()}  a.txt" in sums
+    assert f"{hashlib.sha256(b'beta').hexdigest()}  b.txt" in sums
 
 
 def test_cifar10_from_a_downloaded_archive(data_dir, dirs, monkeypatch):
