@@ -75,7 +75,7 @@ class LayoutRun:
 
 def layout_experiment(model: str, profile: Profile, seeds: Sequence[int] | None = None,
                       shifts: Sequence[int] = (0, 1, 2, 3, 4), epochs: int | None = None,
-                      n_train: int = 5_000, n_test: int = 2_000,
+                      n_train: int = 3_000, n_test: int = 2_000,
                       device: torch.device | str = "cpu") -> list[LayoutRun]:
     """Train `model` ("mlp" or "cnn") on `n_train` MNIST images (as far as `profile` allows),
     once per seed on the original and once on the shuffled pixel order; test both on `n_test`
