@@ -57,8 +57,9 @@ def empty_data_dirs(tmp_path, monkeypatch):
 def built_book(repo_root, tmp_path_factory) -> Path:
     """The HTML book built from the stored outputs, warnings as errors, into a temporary folder.
 
-    Built once per session (test_book.py and test_browser.py share it). The offline JavaScript
-    (MathJax, the widget manager) is fetched from the npm registry first when it is not there yet.
+    Built once per session (book/test_book.py and book/test_browser.py share it). The offline
+    JavaScript (MathJax, the widget manager) is fetched from the npm registry first when it is not
+    there yet.
     """
     from course_lib.authoring import book_assets
 

@@ -19,7 +19,6 @@ __all__ = [
     "RECORD_BYTES",
     "RECORDS_PER_BATCH",
     "check_batch",
-    "read_batch",
     "read_batches",
     "read_class_names",
 ]
@@ -72,11 +71,6 @@ def check_batch(path: str | Path, records: int | None = None) -> None:
             f"{path}: record {bad[0]} has label byte {labels[bad[0]]}, but labels are 0-9 "
             f"({bad.size:,} bad records in all): the file is damaged. {REMEDY}"
         )
-
-
-def read_batch(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """Read one batch file. Returns images (N, 3, 32, 32) uint8 and labels (N,) uint8."""
-    return read_batches([path])
 
 
 def read_batches(

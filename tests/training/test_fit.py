@@ -13,6 +13,7 @@ import torch.nn.functional as F
 from matplotlib.figure import Figure
 from torch import nn
 
+from course_lib.profile import PROFILES
 from course_lib.training import (
     EpochRecord,
     History,
@@ -221,6 +222,17 @@ def test_train_config_validation_names_the_choices():
     assert TrainConfig().replace(lr=0.3).lr == 0.3
     assert TrainConfig().replace(optimizer="adamw").lr == 1e-3  # not SGD's 0.05
     assert TrainConfig(lr=0.01).replace(optimizer="adamw").lr == 0.01  # set by hand: kept
+
+
+def test_for_profile_sizes_a_run_from_the_profile():
+    smoke, full = PROFILES["smoke"], PROFILES["full"]
+    config = TrainConfig.for_profile(smoke, seed=3)
+    assert (config.epochs, config.compile, config.seed) == (smoke.epochs, smoke.compile, 3)
+    assert TrainConfig.for_profile(full, epochs_scale=5).epochs == 5 * full.epochs
+    assert TrainConfig.for_profile(full).compile is full.compile
+    assert TrainConfig.for_profile(smoke, epochs_scale=2, epochs=7).epochs == 7  # a change wins
+    with pytest.raises(ValueError, match="epochs_scale"):
+        TrainConfig.for_profile(smoke, epochs_scale=0)
 
 
 def test_weight_decay_skips_biases_and_batchnorm():

@@ -1,17 +1,14 @@
-"""Checks of chapter 01's exercises (gradient histogram, LBP codes, bag of visual words, binary SVM
-count): full marks for correct code, none for stubs, a specific message for each typical mistake,
-never an exception; and the exercise notebook grades full for its solutions and zero as stubs."""
+"""Checks of chapter 01's exercises (course_lib.grading.features: gradient histogram, LBP codes,
+bag of visual words): full marks for correct code, none for stubs, a specific message for each
+typical mistake, never an exception; and the exercise notebook (with the binary SVM count of
+grading/test_multiclass.py) grades full for its solutions and zero as stubs."""
 
 from __future__ import annotations
 
 import numpy as np
-import pytest
 from grading_contract import contract_tests, failure_messages
-from sklearn.multiclass import OneVsOneClassifier, OneVsRestClassifier
-from sklearn.svm import LinearSVC
 
 from course_lib.authoring.notebooks import ROOT
-from course_lib.svm import n_binary_classifiers
 
 SET = "classic_vision"
 SOURCE = ROOT / "exercises" / "source" / "01_classic_vision.ipynb"
@@ -146,20 +143,3 @@ def test_bow_mistakes_are_named():
     assert "one word per descriptor" in _messages("bow_histogram", words_only)
 
 
-def test_n_binary_svms_mistakes_are_named():
-    assert "not two" in _messages("n_binary_svms", lambda k, s: k if s == "ovr" else k * (k - 1))
-    assert "one SVM per class" in _messages("n_binary_svms", lambda k, s: k - 1 if s == "ovr"
-                                            else n_binary_svms(k, s))
-    assert "single SVM" in _messages("n_binary_svms", lambda k, s: k if s == "ovr"
-                                     else k * (k - 1) // 2)
-    assert "expected an int" in _messages("n_binary_svms", lambda k, s: k * (k - 1) / 2)
-
-
-@pytest.mark.parametrize("k", [3, 4, 10])
-def test_binary_svm_counts_match_scikit_learn(k):
-    rng = np.random.default_rng(0)
-    x, y = rng.standard_normal((20 * k, 2)), np.repeat(np.arange(k), 20)
-    ovr = OneVsRestClassifier(LinearSVC()).fit(x, y)
-    ovo = OneVsOneClassifier(LinearSVC()).fit(x, y)
-    assert len(ovr.estimators_) == n_binary_classifiers(k, "ovr") == k
-    assert len(ovo.estimators_) == n_binary_classifiers(k, "ovo") == k * (k - 1) // 2

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 NOTEBOOKS = [*sorted((ROOT / "chapters").glob("*.ipynb")),
              *sorted((ROOT / "exercises").glob("*.ipynb"))]
 # Absolute paths of a Linux or macOS machine (the kernel's cell files too) and of a Windows drive.

@@ -9,7 +9,7 @@ import pytest
 from course_lib.explorers.residual import (
     gradient_flow,
     gradient_flow_explorer,
-    gradient_flow_static,
+    gradient_flow_explorer_static,
     render_gradient_flow,
 )
 
@@ -38,7 +38,7 @@ def test_bad_depth_is_a_clear_error():
 
 
 def test_static_and_live_forms():
-    slider = gradient_flow_static(depths=(8, 14))
+    slider = gradient_flow_explorer_static(depths=(8, 14))
     assert slider.labels == ["depth 8", "depth 14"]
     explorer = gradient_flow_explorer()
     before = explorer.output.outputs

@@ -1,5 +1,6 @@
-"""Looking at filters: first-layer weights as images, how edge-like first-layer maps are, and
-input patterns found by gradient ascent (for a linear filter, the pattern is the filter's sign)."""
+"""course_lib.visualize.filters and patterns: first-layer weights as images, how edge-like
+first-layer maps are, and input patterns found by gradient ascent (for a linear filter, the
+pattern is the filter's sign)."""
 
 from __future__ import annotations
 

@@ -10,7 +10,12 @@ import torch.nn.functional as F
 from figure_reading import cells, patches, text
 from matplotlib.patches import Circle
 
-from course_lib.explorers import POOLING_EXAMPLE, pooling_explorer, pooling_static, render_pooling
+from course_lib.explorers import (
+    POOLING_EXAMPLE,
+    pooling_explorer,
+    pooling_explorer_static,
+    render_pooling,
+)
 
 
 def test_pooling_worked_example():
@@ -70,7 +75,7 @@ def test_pooling_errors(kwargs, message):
 
 
 def test_pooling_static_and_live():
-    slider = pooling_static(dpi=20)
+    slider = pooling_explorer_static(dpi=20)
     assert slider.labels[:3] == ["max 2×2, stride 2", "max 2×2, stride 2, ceil mode",
                                  "max 3×3, stride 2"]
     assert len(slider) == 8

@@ -1,6 +1,6 @@
 """Faults in the data files: damage with no SHA256SUMS beside it, unreadable files, bad checksum
 lists, a read-only cache, odd things where a file should be, and the readers' own errors. Each is
-refused with a course error naming the file (same-size replacements: test_data_store.py)."""
+refused with a course error naming the file (same-size replacements: data/test_store.py)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ from course_lib.data import (
     load_cifar10,
     load_mnist,
     locate,
-    read_batch,
+    read_batches,
     read_idx,
     store,
 )
@@ -344,10 +344,10 @@ def test_reader_errors_say_what_to_do(tmp_path):
     bad_label = tmp_path / "data_batch_1.bin"
     bad_label.write_bytes(bytes([11]) + bytes(RECORD_BYTES - 1))
     with pytest.raises(DatasetCorruptError, match="label.*load_cifar10"):
-        read_batch(bad_label)
+        read_batches([bad_label])
     import pickle
 
     pickled = tmp_path / "pickled.bin"
     pickled.write_bytes(pickle.dumps({b"data": np.zeros((2, 3072), np.uint8)}, protocol=2))
     with pytest.raises(DatasetCorruptError, match="pickle.*binary version"):
-        read_batch(pickled)
+        read_batches([pickled])

@@ -13,7 +13,7 @@ import pytest
 from course_lib.authoring import book_assets
 from course_lib.authoring.book import broken_links, launch_links, toc_pages
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _write(path: Path, text: str) -> Path:

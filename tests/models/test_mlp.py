@@ -35,3 +35,20 @@ def test_mlp_fits_a_small_batch_through_the_trainer():
                   TrainConfig(epochs=25, optimizer="adamw", lr=2e-2, weight_decay=0.0,
                               schedule="constant"), device="cpu", progress=False)
     assert history[-1].test_acc == 1.0
+
+
+def test_mlp_layers_and_switches():
+    plain = MLP(784, (32, 16), 10)
+    assert plain(torch.zeros(3, 1, 28, 28)).shape == (3, 10)
+    assert sum(p.numel() for p in plain.parameters()) == 784 * 32 + 32 + 32 * 16 + 16 + 16 * 10 + 10
+    assert [n for n, _ in plain.layers.named_children()] == [
+        "flatten", "fc1", "relu1", "fc2", "relu2", "fc3"]
+    full = MLP(20, (8, 8), 3, dropout=0.5, input_dropout=0.2, batch_norm=True,
+               activation="sigmoid")
+    names = [n for n, _ in full.layers.named_children()]
+    assert names == ["flatten", "dropout0", "fc1", "bn1", "sigmoid1", "dropout1", "fc2", "bn2",
+                     "sigmoid2", "dropout2", "fc3"]
+    assert full.layers.fc1.bias is None and full.layers.fc3.bias is not None  # β replaces it
+    assert full(torch.zeros(4, 20)).shape == (4, 3)
+    with pytest.raises(ValueError, match="activation"):
+        MLP(activation="gelu")

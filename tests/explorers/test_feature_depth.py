@@ -13,7 +13,7 @@ from course_lib.explorers.feature_depth import (
     DepthProbe,
     depth_probe,
     feature_depth_explorer,
-    feature_depth_static,
+    feature_depth_explorer_static,
     pca_2d,
     render_feature_depth,
 )
@@ -67,7 +67,7 @@ def test_depth_probe_on_tiny_bases():
 
 
 def test_static_slider_and_live_widget():
-    slider = feature_depth_static(_toy_probe())
+    slider = feature_depth_explorer_static(_toy_probe())
     assert len(slider) == 3 and slider.labels[0] == "after block 1 (stage1)"
     explorer = feature_depth_explorer(_toy_probe())
     before = explorer.output.outputs

@@ -12,7 +12,7 @@ from matplotlib.patches import Rectangle
 from course_lib.explorers import (
     OUTPUT_SIZE_CASES,
     output_size_explorer,
-    output_size_static,
+    output_size_explorer_static,
     render_output_size,
 )
 from course_lib.explorers.output_size import output_size_story
@@ -52,7 +52,7 @@ def test_output_size_errors(args, message):
 
 
 def test_output_size_static_and_live():
-    slider = output_size_static(OUTPUT_SIZE_CASES[:3], dpi=20)
+    slider = output_size_explorer_static(OUTPUT_SIZE_CASES[:3], dpi=20)
     assert slider.labels == ["N=7, F=3, P=0, S=1", "N=7, F=3, P=0, S=2", "N=7, F=3, P=0, S=3"]
     explorer = output_size_explorer(dpi=20)
     assert explorer.params() == {"n": 7, "kernel_size": 3, "padding": 0, "stride": 1}

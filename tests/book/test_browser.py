@@ -22,7 +22,7 @@ import pytest
 
 from course_lib.authoring.book import TocPage, toc_pages
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts" / "browser"
 PAGES = toc_pages()
 # Flags that let Debian's chromium run headless in a container and keep it from phoning home.

@@ -34,7 +34,7 @@ from course_lib.models.published import GOOGLENET_TABLE1
 @pytest.fixture(scope="module")
 def tables():
     """The layer tables of the pre-ResNet ARCHITECTURES, built once on the meta device (the
-    ResNets are tested in test_resnet.py)."""
+    ResNets are tested in models/test_resnet.py)."""
     return {name: layer_table(name) for name in ARCHITECTURES if not name.startswith("ResNet")}
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from course_lib.explorers import StaticSlider
 from course_lib.explorers.architectures import (
-    architecture_browser,
-    architecture_browser_static,
+    architecture_explorer,
+    architecture_explorer_static,
     render_architecture,
 )
 from course_lib.explorers.frames import PNG_MAGIC
@@ -46,14 +46,14 @@ def test_unknown_network_is_a_clear_error():
 
 
 def test_static_browser_has_one_frame_per_network():
-    slider = architecture_browser_static(["LeNet-5", "AlexNet"])
+    slider = architecture_explorer_static(["LeNet-5", "AlexNet"])
     assert isinstance(slider, StaticSlider)
     assert slider.labels == ["LeNet-5", "AlexNet"]
     assert all(f[:8] == PNG_MAGIC for f in slider.frames)
 
 
 def test_live_browser_rerenders_on_a_new_choice():
-    explorer = architecture_browser()
+    explorer = architecture_explorer()
     before = explorer.output.outputs
     assert "image/png" in before[0]["data"]
     explorer.controls["name"].value = "LeNet-5"

@@ -1,7 +1,7 @@
 """The HTML book builds from the stored notebook outputs with warnings as errors (the `built_book`
 fixture, tests/conftest.py); every page of the table of contents is there with its outputs,
 explorers, launch and download buttons; every internal link and anchor resolves; the pages name no
-CDN. What the pages do in a browser: test_browser.py."""
+CDN. What the pages do in a browser: book/test_browser.py."""
 
 from __future__ import annotations
 

@@ -1,14 +1,17 @@
-"""layer_gradient_norms: the norms equal a hand-run backward pass, projections are skipped, and
-the model is left exactly as it was (weights, gradients, mode, BatchNorm statistics)."""
+"""course_lib.training.gradients (layer_gradient_norms): the norms equal a hand-run backward pass
+(a convolutional network and an MLP with BatchNorm), projections are skipped, no warning is
+raised, and the model is left exactly as it was (weights, gradients, mode, BatchNorm statistics)."""
 
 from __future__ import annotations
+
+import warnings
 
 import pytest
 import torch
 import torch.nn.functional as F
 from torch import nn
 
-from course_lib.models import cifar_resnet
+from course_lib.models import MLP, cifar_resnet
 from course_lib.training import layer_gradient_norms
 
 
@@ -48,3 +51,23 @@ def test_projection_shortcuts_are_excluded_by_default():
     assert any("shortcut" in g.name for g in layer_gradient_norms(model, x, y, exclude=()))
     with pytest.raises(ValueError, match="no"):
         layer_gradient_norms(nn.ReLU(), x, y)
+
+def test_norms_match_a_manual_backward_pass_and_state_is_restored():
+    torch.manual_seed(0)
+    model = MLP(12, (8, 8), 3, batch_norm=True).eval()
+    x, y = torch.randn(16, 12), torch.randint(0, 3, (16,))
+    buffers = {n: b.clone() for n, b in model.named_buffers()}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        result = layer_gradient_norms(model, x, y)
+    assert [g.name for g in result] == ["layers.fc1", "layers.fc2", "layers.fc3"]
+    assert not model.training and all(p.grad is None for p in model.parameters())
+    assert all(torch.equal(b, buffers[n]) for n, b in model.named_buffers())
+    model.train()
+    torch.nn.functional.cross_entropy(model(x), y).backward()
+    for g, layer in zip(result, (model.layers.fc1, model.layers.fc2, model.layers.fc3),
+                        strict=True):
+        assert g.norm == pytest.approx(layer.weight.grad.norm().item(), rel=1e-5)
+        assert g.relative == pytest.approx(g.norm / layer.weight.norm().item(), rel=1e-5)
+    with pytest.raises(ValueError, match="no Conv2d"):
+        layer_gradient_norms(torch.nn.ReLU(), x, y)

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from course_lib.explorers import (
     layer_trace_explorer,
-    layer_trace_static,
+    layer_trace_explorer_static,
     render_layer_trace,
     stack_layers,
 )
@@ -42,7 +42,7 @@ def test_inexact_sizes_are_red_and_a_stack_that_stops_fitting_says_so():
 
 
 def test_static_and_live_forms():
-    slider = layer_trace_static(blocks=2)
+    slider = layer_trace_explorer_static(blocks=2)
     assert len(slider) == 16 and slider.labels[0] == "F=3, P=0, S=1, pool off"
     explorer = layer_trace_explorer()
     explorer.controls["padding"].value = "same"

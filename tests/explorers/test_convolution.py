@@ -28,7 +28,7 @@ from course_lib.explorers import (
     conv_explorer_static,
     explorer_html,
     figure_to_png,
-    filter_response_static,
+    filter_response_explorer_static,
     interactive_explorer,
     parse_kernel,
     render_conv_step,
@@ -266,7 +266,7 @@ def test_explorer_html_renders_each_parameter_set():
 
 def test_filter_response_static_has_one_frame_per_kernel():
     image = np.random.default_rng(0).random((16, 16))
-    slider = filter_response_static(image, dpi=20)
+    slider = filter_response_explorer_static(image, dpi=20)
     assert slider.labels == list(EXPLORER_KERNELS)
 
 

@@ -10,7 +10,7 @@ from figure_reading import patches
 from course_lib.explorers import (
     RF_STACKS,
     receptive_field_explorer,
-    receptive_field_static,
+    receptive_field_explorer_static,
     render_receptive_field,
 )
 from course_lib.explorers.receptive_field import field_formula
@@ -59,7 +59,7 @@ def test_receptive_field_dilated_maps_have_holes():
 
 
 def test_receptive_field_static_and_live():
-    slider = receptive_field_static(["one 3×3", "three 3×3, padding 1"], dpi=20)
+    slider = receptive_field_explorer_static(["one 3×3", "three 3×3, padding 1"], dpi=20)
     assert slider.labels == ["one 3×3", "three 3×3, padding 1", "three 3×3, padding 1, unit (0, 0)"]
     explorer = receptive_field_explorer(dpi=20)
     assert (explorer.controls["row"].max, explorer.controls["row"].value) == (8, 4)
