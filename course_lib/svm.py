@@ -13,15 +13,18 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .features import FEATURE_EXTRACTORS
+from .profile import Profile
 
 __all__ = [
     "CLASSIFIERS",
     "ResultRow",
     "ResultsTable",
     "compare_features",
+    "feature_experiment",
     "feature_pipeline",
     "linear_margin",
     "n_binary_classifiers",
+    "seed_accuracies",
 ]
 
 
@@ -171,3 +174,45 @@ def compare_features(
             table.rows.append(ResultRow(name, clf_name, f_train.shape[1], accuracy, seconds,
                                         fit_seconds))
     return table
+
+
+# The feature sets of chapter 1's experiment: raw pixels, two hand-crafted features, both joined.
+EXPERIMENT_FEATURES = {"raw pixels": ["raw pixels"], "HOG": ["HOG"], "LBP": ["LBP"],
+                       "HOG + LBP": ["HOG", "LBP"]}
+
+
+def feature_experiment(dataset: str, profile: Profile, seeds: Sequence[int] | None = None,
+                       n_train: int = 5_000, n_test: int = 2_000) -> list[ResultsTable]:
+    """Chapter 1's experiment, one `compare_features` table per seed: "digits" (scikit-learn's
+    8×8 digits, split in half, the seed choosing the split) or "mnist" (stratified subsets of
+    `n_train` and `n_test` images as far as `profile` allows, the seed choosing them)."""
+    from sklearn.model_selection import train_test_split
+
+    from .data import load_digits, load_mnist
+
+    seeds = range(profile.seeds) if seeds is None else seeds
+    tables = []
+    for seed in seeds:
+        if dataset == "digits":
+            digits = load_digits()
+            images, labels = digits.images.numpy()[:, 0], digits.labels.numpy()
+            x_train, x_test, y_train, y_test = train_test_split(
+                images, labels, test_size=0.5, random_state=seed, stratify=labels)
+            name = "scikit-learn digits (8×8)"
+        elif dataset == "mnist":
+            train = load_mnist("train").subset(profile.take(n_train, "train"), seed=seed)
+            test = load_mnist("test").subset(profile.take(n_test, "test"), seed=seed)
+            x_train, y_train = train.images.numpy()[:, 0], train.labels.numpy()
+            x_test, y_test = test.images.numpy()[:, 0], test.labels.numpy()
+            name = "MNIST (28×28)"
+        else:
+            raise ValueError(f"dataset must be 'digits' or 'mnist', got {dataset!r}")
+        label = f"{name}: {len(x_train):,} train / {len(x_test):,} test, seed {seed}"
+        tables.append(compare_features(x_train, y_train, x_test, y_test, EXPERIMENT_FEATURES,
+                                       dataset=label))
+    return tables
+
+
+def seed_accuracies(tables: Sequence[ResultsTable], features: str, classifier: str) -> list[float]:
+    """The test accuracy (in %) of one features × classifier pair in each seed's table."""
+    return [100 * t.accuracy(features, classifier) for t in tables]

@@ -65,3 +65,20 @@ def test_results_table_on_digits(digits_split):
     assert "<table>" in table._repr_html_()
     with pytest.raises(KeyError):
         table.accuracy("LBP", "RBF SVM")
+
+
+def test_feature_experiment_gives_one_table_per_seed():
+    from course_lib.profile import PROFILES
+    from course_lib.svm import feature_experiment, seed_accuracies
+
+    tables = feature_experiment("digits", PROFILES["smoke"], seeds=(0, 1))
+    assert [t.dataset.split("seed ")[-1] for t in tables] == ["0", "1"]
+    assert "898 train / 899 test" in tables[0].dataset
+    assert {(r.features, r.classifier) for r in tables[0].rows} == {
+        (f, c) for f in ("raw pixels", "HOG", "LBP", "HOG + LBP")
+        for c in ("linear SVM", "RBF SVM")}
+    raw = seed_accuracies(tables, "raw pixels", "RBF SVM")
+    assert len(raw) == 2 and all(95 < a <= 100 for a in raw)  # 8×8 digits: an easy problem
+    assert raw[0] != raw[1]  # another split, another accuracy
+    with pytest.raises(ValueError):
+        feature_experiment("cifar", PROFILES["smoke"])

@@ -67,16 +67,17 @@ def sobel(image: np.ndarray, padding: int = 1) -> tuple[np.ndarray, np.ndarray, 
     return gx, gy, np.hypot(gx, gy)
 
 
-def diagonal_filter(size: int = 3, anti: bool = False) -> np.ndarray:
-    """A size×size ±1 filter: +1 on the main diagonal (or the anti-diagonal), −1 elsewhere.
+def diagonal_filter(size: int = 3, anti: bool = False, zero_mean: bool = False) -> np.ndarray:
+    """A size×size filter of a diagonal stroke: +1 on the main diagonal (or the anti-diagonal),
+    −1 elsewhere; with `zero_mean`, size − 1 on the diagonal so that the weights sum to 0.
 
-    On ±1 images (the O/X example) its response is size² where a patch shows the same diagonal
-    stroke, −size² on the inverted pattern and in between on patches that only partly match;
-    divide by size² for a score in [−1, 1].
+    On ±1 images (the O/X example) the ±1 filter scores size² on its own stroke and −size² on
+    the inverted pattern, but size² − 2·size on plain −1 background (its weights do not sum to
+    0); the zero-mean filter scores 0 there, and size·(2·size − 2) on its stroke.
     """
     if not isinstance(size, int | np.integer) or size < 2:
         raise ValueError(f"size must be an integer ≥ 2, got {size!r}")
     diagonal = np.eye(size, dtype=bool)
     if anti:
         diagonal = diagonal[:, ::-1]  # top-right to bottom-left, the other stroke of an X
-    return np.where(diagonal, 1.0, -1.0)
+    return np.where(diagonal, float(size - 1) if zero_mean else 1.0, -1.0)

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field, fields
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 __all__ = ["EpochRecord", "History"]
 
@@ -115,6 +116,7 @@ class History:
                     points = [(e, v) for e, v in zip(epochs, values, strict=True) if v is not None]
                     axis.plot(*zip(*points, strict=True), style, label=split, markersize=4)
             axis.set_xlabel("epoch")
+            axis.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs only
             axis.set_ylabel(label)
             axis.grid(alpha=0.3)
             if epochs:

@@ -15,7 +15,7 @@ from sklearn.svm import SVC
 from course_lib.boundaries import TOY_DATASETS, make_toy_2d, plot_decision_function, score_grid
 from course_lib.explorers import render_svm_boundary, svm_explorer, svm_explorer_static
 from course_lib.explorers.frames import PNG_MAGIC
-from course_lib.explorers.svm import fit_svm
+from course_lib.explorers.svm import fit_svm, held_out_accuracy
 
 
 def _title(fig: Figure) -> str:
@@ -59,7 +59,18 @@ def test_render_reports_the_fitted_svm():
     title = _title(fig)
     assert "rbf kernel, C = 10, gamma = 2" in title
     assert f"train accuracy {acc}%" in title
+    x_new, y_new = make_toy_2d("moons", n_samples=1000, seed=1000)  # fresh points, another seed
+    held_out = round(100 * float(np.mean(svm.predict(x_new) == y_new)))
+    assert f"held-out {held_out}%" in title
     assert f"{len(svm.support_vectors_)} support vectors" in title
+
+
+def test_a_very_large_gamma_fits_the_training_points_but_not_new_ones():
+    smooth = fit_svm(*make_toy_2d("moons"), kernel="rbf", C=100.0, gamma=1.0)
+    wiggly = fit_svm(*make_toy_2d("moons"), kernel="rbf", C=100.0, gamma=100.0)
+    x, y = make_toy_2d("moons")
+    assert wiggly.score(x, y) > smooth.score(x, y)
+    assert held_out_accuracy(wiggly) < held_out_accuracy(smooth) - 0.05
 
 
 def test_linear_kernel_title_gives_the_margin():
@@ -90,10 +101,10 @@ def test_render_rejects_bad_settings(kwargs, message):
 
 def test_static_explorer_frames():
     slider = svm_explorer_static(dpi=30)
-    assert len(slider) == 12
-    assert slider.labels[0] == "linear, C=0.01" and slider.labels[-1] == "rbf, C=100, gamma=10"
+    assert len(slider) == 15
+    assert slider.labels[0] == "linear, C=0.01" and slider.labels[-1] == "rbf, C=100, gamma=100"
     assert all(f[:8] == PNG_MAGIC for f in slider.frames)
-    assert len(set(slider.frames)) == 12  # every setting draws something different
+    assert len(set(slider.frames)) == 15  # every setting draws something different
 
 
 def test_live_explorer_rerenders_and_reports_mistakes():

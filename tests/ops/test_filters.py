@@ -109,3 +109,15 @@ def test_diagonal_filter_responds_to_its_pattern_on_an_x():
     # The top-right patch shows the other diagonal: only the centre and the four edge-middle
     # pixels agree (+5), the four corners disagree (−4), so the score is 1 of a possible 9.
     assert response[0, 4] == 1.0
+
+
+def test_zero_mean_diagonal_filter_ignores_plain_background():
+    plain = -np.ones((5, 5))  # background only, no stroke
+    assert correlate2d(plain, diagonal_filter(3)).max() == 3.0  # ±1 filter: six −1s, three +1s
+    f = diagonal_filter(3, zero_mean=True)
+    np.testing.assert_array_equal(f, [[2, -1, -1], [-1, 2, -1], [-1, -1, 2]])
+    assert f.sum() == 0 and np.all(correlate2d(plain, f) == 0)
+    image = _draw_x(7)
+    assert correlate2d(image, f)[0, 0] == 12.0  # its own stroke: 3·2 + 6·1
+    assert correlate2d(-image, f)[0, 0] == -12.0  # the inverted pattern
+    np.testing.assert_array_equal(diagonal_filter(4, anti=True, zero_mean=True).sum(), 0.0)

@@ -283,6 +283,8 @@ def test_history_plot_returns_a_figure_with_loss_and_accuracy():
     assert loss_ax.get_ylabel() == "loss" and acc_ax.get_ylabel() == "accuracy"
     assert [line.get_label() for line in acc_ax.get_lines()] == ["train", "test"]
     assert list(acc_ax.get_lines()[1].get_ydata()) == [0.6, 0.8, 0.85]
+    # ticks at whole epochs only, never 1.5
+    assert all(float(t).is_integer() for t in acc_ax.get_xticks())
     given = Figure()
     assert make_history().plot(given.subplots(1, 2)) is given
     # Without a test set only the training curves are drawn.
