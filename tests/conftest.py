@@ -1,5 +1,5 @@
-"""Shared test setup: point COURSE_DATA_DIR at the offline mirror (../shared/data) when unset;
-build the HTML book once per test session for the tests that need it."""
+"""Shared test fixtures: the offline dataset mirror, and the HTML book built once per test
+session for the tests that need it (the environment itself is set in the root conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,15 +11,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-_MIRROR = ROOT.parent / "shared" / "data"
-
-if "COURSE_DATA_DIR" not in os.environ and _MIRROR.is_dir():
-    os.environ["COURSE_DATA_DIR"] = str(_MIRROR)
-
-# Tests never download: a missing dataset must fail loudly, not reach for the network.
-os.environ.setdefault("COURSE_OFFLINE", "1")
-# Notebook and chapter tests run the cheapest profile unless told otherwise.
-os.environ.setdefault("COURSE_PROFILE", "smoke")
 
 
 @pytest.fixture(scope="session")
