@@ -32,6 +32,14 @@ def _short(n: int) -> str:
     return str(n)
 
 
+def _count(n: float) -> str:
+    """A count in the unit its magnitude calls for: 15.47 G, 724.41 M, 326.5 K, 840."""
+    for unit, scale, digits in (("G", 1e9, 2), ("M", 1e6, 2), ("K", 1e3, 1)):
+        if n >= scale:
+            return f"{n / scale:.{digits}f} {unit}"
+    return f"{n:.0f}"
+
+
 def _shape(shape: tuple[int, ...]) -> str:
     return "×".join(str(s) for s in shape)
 
@@ -98,7 +106,7 @@ def render_architecture(name: str, table: LayerTable | None = None) -> Figure:
 
     c, h, w = arch.input_size
     fig.suptitle(f"{name} ({arch.year}): {s.total_params:,} parameters, "
-                 f"{s.total_mult_adds / 1e9:.2f} G multiply-adds per {c}×{h}×{w} image",
+                 f"{_count(s.total_mult_adds)} multiply-adds per {c}×{h}×{w} image",
                  fontsize=12)
     return fig
 
