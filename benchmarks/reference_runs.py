@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from torch import nn
 
-from course_lib.data import Augment, ImageSet, load_cifar10, load_mnist
+from course_lib.data import Augmentation, ImageSet, load_cifar10, load_mnist
 from course_lib.models import KerasMNISTCNN, SmallCNN, cifar_resnet
 from course_lib.profile import Profile
 from course_lib.training import TrainConfig
@@ -23,7 +23,7 @@ class ReferenceRun:
     make_model: Callable[[], nn.Module]  # a fresh, seeded-by-caller model
     load: Callable[[], tuple[ImageSet, ImageSet]]  # (train, test) before profile subsetting
     config: Callable[[Profile, int], TrainConfig]  # training settings for a profile and seed
-    augment: Augment | None = None  # training augmentation, if the chapter uses one
+    augment: Augmentation | None = None  # training augmentation, if the chapter uses one
     batch_divisor: int = 1  # the chapter's batch size is the profile's divided by this
 
 
@@ -52,6 +52,6 @@ RUNS: list[ReferenceRun] = [
         name="resnet20-cifar10", chapter="10", model="ResNet-20", dataset="CIFAR-10",
         make_model=lambda: cifar_resnet(20), load=_cifar10,
         config=lambda p, seed: TrainConfig.for_profile(p, seed=seed),
-        augment=Augment(flip=True, crop_padding=4), batch_divisor=4,
+        augment=Augmentation(hflip=True, crop_padding=4), batch_divisor=4,
     ),
 ]

@@ -12,7 +12,7 @@ from collections.abc import Callable
 import torch
 from torch import nn
 
-from .data import Augment, DeviceBatches, load_cifar10, load_mnist
+from .data import Augmentation, DeviceBatches, load_cifar10, load_mnist
 from .models import KerasMNISTCNN, LeNet5, vgg
 from .profile import Profile
 from .training import SeededComparison, TrainConfig, compare_seeds
@@ -69,7 +69,7 @@ def small_architectures(profile: Profile, device: torch.device | str = "cpu",
     return compare_seeds(
         SMALL_ARCHITECTURES,
         lambda seed: DeviceBatches(train, profile.batch_size // 4, device, shuffle=True,
-                                   augment=Augment(flip=True, crop_padding=4), mean=mean,
+                                   augment=Augmentation(hflip=True, crop_padding=4), mean=mean,
                                    std=std, seed=seed),
         DeviceBatches(test, 500, device, mean=mean, std=std),
         TrainConfig.for_profile(profile, epochs=epochs, optimizer="adamw"), device,

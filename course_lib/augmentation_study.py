@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 import torch
 from torch import nn
 
-from .data import Augment, DeviceBatches, load_cats_vs_dogs
+from .data import Augmentation, DeviceBatches, load_cats_vs_dogs
 from .data.augment_pipeline import KERAS_LECTURE_SETTINGS, from_keras
 from .models import ConvNet
 from .profile import Profile
@@ -27,7 +27,7 @@ __all__ = ["AugmentationStudy", "Variant", "augmentation_study", "pets_cnn", "st
 class Variant:
     """One training condition: an augmentation (or None) and the dropout of the dense layers."""
 
-    augment: Augment | Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None
+    augment: Augmentation | Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None
     dropout: float = 0.0
 
 
@@ -36,7 +36,7 @@ def standard_variants() -> dict[str, Variant]:
     settings with dropout 0.5 (Chollet's recipe)."""
     return {
         "baseline": Variant(None),
-        "crop + flip": Variant(Augment(flip=True, crop_padding=4)),
+        "crop + flip": Variant(Augmentation(hflip=True, crop_padding=4)),
         "Keras settings + dropout": Variant(from_keras(**KERAS_LECTURE_SETTINGS), 0.5),
     }
 

@@ -1,14 +1,16 @@
-"""course_lib.data.augment and augment_pipeline: every transform keeps the shape and the [0, 1]
-range, the invertible ones invert (flips, 90° rotations, integer shifts), parameters mean what
-the docstrings say, random ones are reproducible from a seed, and the Keras mapping is faithful."""
+"""course_lib.data.augment, mixing and augment_pipeline: every transform keeps the shape and the
+[0, 1] range, the invertible ones invert (flips, 90° rotations, integer shifts), parameters mean
+what the docstrings say, random ones are reproducible from a seed, and the Keras mapping is
+faithful."""
 
 from __future__ import annotations
 
 import pytest
 import torch
 
-from course_lib.data import Augment, DeviceBatches, ImageSet
+from course_lib.data import DeviceBatches, ImageSet
 from course_lib.data import augment as A
+from course_lib.data import mixing as M
 from course_lib.data.augment_pipeline import KERAS_LECTURE_SETTINGS, Augmentation, from_keras
 
 
@@ -142,19 +144,19 @@ def test_erase_and_random_erasing_area():
 
 def test_mixup_blends_images_and_labels():
     x, y = _batch(8), torch.arange(8) % 3
-    xm, ym, lam = A.mixup(x, y, 3, alpha=0.4, generator=_gen(3))
+    xm, ym, lam = M.mixup(x, y, 3, alpha=0.4, generator=_gen(3))
     assert 0 <= lam <= 1 and xm.shape == x.shape and ym.shape == (8, 3)
     assert xm.min() >= 0 and xm.max() <= 1  # a convex blend stays in [0, 1]
     torch.testing.assert_close(ym.sum(1), torch.ones(8))
     perm = torch.randperm(8, generator=_gen(99))
-    xs, ys = A.mix(x, torch.nn.functional.one_hot(y, 3).float(), perm, 1.0)
+    xs, ys = M.mix(x, torch.nn.functional.one_hot(y, 3).float(), perm, 1.0)
     assert torch.equal(xs, x)  # λ = 1: nothing mixed in
-    xs, _ = A.mix(x, ys, perm, 0.25)
+    xs, _ = M.mix(x, ys, perm, 0.25)
     torch.testing.assert_close(xs, 0.25 * x + 0.75 * x[perm])
-    _, _, again = A.mixup(x, y, 3, alpha=0.4, generator=_gen(3))
+    _, _, again = M.mixup(x, y, 3, alpha=0.4, generator=_gen(3))
     assert again == lam
     with pytest.raises(ValueError, match="alpha"):
-        A.mixup(x, y, 3, alpha=0.0)
+        M.mixup(x, y, 3, alpha=0.0)
 
 
 def test_from_keras_maps_the_lecture_settings():
@@ -191,5 +193,5 @@ def test_device_batches_take_a_pipeline():
     first = [x for x, _ in keras]
     keras.set_epoch(0)
     assert all(torch.equal(a, b) for a, b in zip(first, (x for x, _ in keras), strict=True))
-    old_style = list(DeviceBatches(data, 4, "cpu", augment=Augment(flip=True)))
+    old_style = list(DeviceBatches(data, 4, "cpu", augment=Augmentation(hflip=True)))
     assert len(old_style) == 3

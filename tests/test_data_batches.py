@@ -6,7 +6,7 @@ import pytest
 import torch
 import torch.nn.functional as F
 
-from course_lib.data import Augment, DeviceBatches, ImageSet, crop_and_flip
+from course_lib.data import Augmentation, DeviceBatches, ImageSet, crop_and_flip
 
 N, C, H, W = 103, 3, 8, 6
 
@@ -62,7 +62,7 @@ def test_shuffle_covers_every_sample_once_and_is_seeded(data):
 
 def test_no_op_augmentation_is_the_identity(data):
     plain, _ = _epoch(DeviceBatches(data, 32, "cpu", mean=(0.5,) * 3, std=(0.2,) * 3))
-    augment = Augment(flip=False, crop_padding=0)
+    augment = Augmentation(hflip=False, crop_padding=0)
     same, _ = _epoch(
         DeviceBatches(data, 32, "cpu", augment=augment, mean=(0.5,) * 3, std=(0.2,) * 3)
     )
@@ -70,13 +70,14 @@ def test_no_op_augmentation_is_the_identity(data):
 
 
 def test_flip_mirrors_about_half_the_images(data):
-    x, y = _epoch(DeviceBatches(data, 32, "cpu", shuffle=True, augment=Augment(flip=True)))
+    x, y = _epoch(DeviceBatches(data, 32, "cpu", shuffle=True, augment=Augmentation(hflip=True)))
     original = data.float()[y]
     flipped = torch.tensor([torch.equal(x[k], torch.flip(original[k], [2])) for k in range(N)])
     unchanged = torch.tensor([torch.equal(x[k], original[k]) for k in range(N)])
     assert bool((flipped ^ unchanged).all())  # each image is exactly one of the two
     assert 25 < int(flipped.sum()) < 78  # about half (binomial(103, 1/2): mean 51.5, sd 5)
-    x_again, _ = _epoch(DeviceBatches(data, 32, "cpu", shuffle=True, augment=Augment(flip=True)))
+    x_again, _ = _epoch(
+        DeviceBatches(data, 32, "cpu", shuffle=True, augment=Augmentation(hflip=True)))
     assert torch.equal(x, x_again)  # augmentation is seeded too
 
 
@@ -104,7 +105,7 @@ def test_crop_and_flip_against_a_per_image_reference(data):
 
 
 def test_random_crops_keep_shape_and_dtype(data):
-    augment = Augment(flip=True, crop_padding=2)
+    augment = Augmentation(hflip=True, crop_padding=2)
     batches = DeviceBatches(data, 32, "cpu", augment=augment, mean=(0.5,) * 3, std=(0.25,) * 3)
     x, y = _epoch(batches)
     assert x.shape == (N, C, H, W) and x.dtype == torch.float32 and torch.equal(y, torch.arange(N))
@@ -120,7 +121,7 @@ def test_channels_last(data):
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs CUDA")
 def test_batches_live_on_the_device(data):
-    augment = Augment(flip=True, crop_padding=2)
+    augment = Augmentation(hflip=True, crop_padding=2)
     x, y = next(iter(DeviceBatches(data, 8, "cuda", shuffle=True, augment=augment)))
     assert x.is_cuda and y.is_cuda
     cpu_x, cpu_y = next(iter(DeviceBatches(data, 8, "cpu", shuffle=True, augment=augment)))

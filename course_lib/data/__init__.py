@@ -2,12 +2,14 @@
 
 Standard datasets in their official formats (IDX, CIFAR-10 binary) found via `COURSE_DATA_DIR`, the
 user cache or a verified download; offline data (sklearn digits, sample photos, drawn shapes);
-`ImageSet` to hold them, `DeviceBatches` to batch them on the device and `augment` /
-`Augmentation` to augment them there; `catalog` holds facts about datasets not shipped here.
+`ImageSet` to hold them, `DeviceBatches` to batch them on the device, and `augment`
+(transforms), `mixing` (mixup) and their one configuration `Augmentation` to augment them there;
+`catalog` holds facts about datasets not shipped here.
 """
 
+from .augment import crop_and_flip
 from .augment_pipeline import KERAS_LECTURE_SETTINGS, Augmentation, from_keras
-from .batches import Augment, DeviceBatches, crop_and_flip
+from .batches import DeviceBatches
 from .builtin import load_digits, sample_photo, sample_photo_names, to_gray
 from .catalog import DATASET_FACTS, LABEL_ERRORS, DatasetFacts, LabelErrors
 from .cats_vs_dogs import Splits, load_cats_vs_dogs, split_per_class
@@ -34,7 +36,6 @@ __all__ = [
     "KERAS_LECTURE_SETTINGS",
     "MNIST_CLASSES",
     "SHAPE_KINDS",
-    "Augment",
     "Augmentation",
     "DatasetCorruptError",
     "DatasetError",

@@ -76,7 +76,8 @@ def _small_conv(in_channels: int, out_channels: int, kernel_size: int,
 
 class AlexNetSmall(nn.Module):
     """AlexNet's design scaled to 32×32 inputs: 5 conv (the first 5×5, then 3×3), ReLU, overlapping
-    3×3/2 max pooling, LRN after the first two layers, two FC layers whose outputs are dropped, then the output.
+    3×3/2 max pooling, LRN after the first two layers, two FC layers with dropout on their
+    outputs, then the output layer.
 
     x: (N, in_channels, 32, 32) → (N, num_classes). Widths are `width` × (1, 3, 6, 4, 4) (the
     paper's 96/256/384/384/256 ratios, rounded) and `hidden` units in fc6/fc7. Shapes at width 8:
