@@ -52,7 +52,7 @@ SMALL_ARCHITECTURES: dict[str, Callable[[], nn.Module]] = {
 
 
 def small_architectures(profile: Profile, device: torch.device | str = "cpu",
-                        n_train: int = 8_000, epochs: int | None = None) -> SeededComparison:
+                        n_train: int = 4_000, epochs: int | None = None) -> SeededComparison:
     """`SMALL_ARCHITECTURES` on `profile.take(n_train)` CIFAR-10 images (all 50,000 without a
     cap) with crop and flip, AdamW and the one-cycle schedule, batches of a quarter of the
     profile's size, `epochs` (default 2 × the profile's) epochs, `profile.seeds` seeds."""

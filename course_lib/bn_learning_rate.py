@@ -101,7 +101,7 @@ def bn_learning_rate_sweep(
     profile: Profile,
     device: torch.device | str = "cpu",
     lrs: Sequence[float] = (0.03, 0.1, 0.3, 1.0),
-    n_train: int = 4_000,
+    n_train: int = 3_000,
     n_test: int = 2_000,
     seeds: int | None = None,
     momentum: float = 0.9,
