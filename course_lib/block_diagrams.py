@@ -42,7 +42,7 @@ def inception_diagram(spec: InceptionSpec | None = None, name: str = "3a",
     ax.set_ylim(0, 6.2)
     ax.axis("off")
     w, h = 2.1, 0.75
-    _box(ax, 5, 5.6, 3.6, h, f"previous layer\n{s.in_channels} channels, {side}×{side}", "io")
+    _box(ax, 5, 5.6, 9.2, h, f"previous layer: {s.in_channels} channels, {side}×{side}", "io")
     branches = [
         [("1×1 conv", s.c1, "conv1")],
         [("1×1 conv", s.c3_reduce, "conv1"), ("3×3 conv", s.c3, "conv")],
@@ -51,15 +51,15 @@ def inception_diagram(spec: InceptionSpec | None = None, name: str = "3a",
     ]
     xs = (1.3, 3.77, 6.23, 8.7)
     for x, branch in zip(xs, branches, strict=True):
-        _arrow(ax, (5, 5.6 - h / 2), (x, 4.5 + h / 2))
         ys = (4.5, 3.0) if len(branch) == 2 else (3.75,)
+        _arrow(ax, (x, 5.6 - h / 2), (x, ys[0] + h / 2))
         for y, (label, filters, kind) in zip(ys, branch, strict=True):
             text = label if filters is None else f"{label}\n{filters} filters"
             _box(ax, x, y, w, h, text, kind)
         if len(branch) == 2:
             _arrow(ax, (x, ys[0] - h / 2), (x, ys[1] + h / 2))
-        _arrow(ax, (x, ys[-1] - h / 2), (5, 1.35 + h / 2))
-    _box(ax, 5, 1.35, 5.2, h, f"filter concatenation: {s.c1} + {s.c3} + {s.c5} + "
+        _arrow(ax, (x, ys[-1] - h / 2), (x, 1.35 + h / 2))
+    _box(ax, 5, 1.35, 9.2, h, f"filter concatenation: {s.c1} + {s.c3} + {s.c5} + "
          f"{s.pool_proj} = {s.out_channels} channels, {side}×{side}", "io")
     ax.text(5, 0.35, "yellow: 1×1 convolutions (the reductions and the pool projection); "
             "every convolution is followed by ReLU", ha="center", fontsize=8, color="0.3")
@@ -109,7 +109,8 @@ def vgg_stack_diagram(name: str = "vgg16", image_size: int = 224,
     ax.set_xlim(0, x + 0.7)
     ax.set_ylim(0.2, 3.8)
     convs = sum(n for n, _ in groups)
-    fig.suptitle(f"{name.upper()}: {convs} convolutions (3×3, stride 1, padding 1) in "
+    label = name.upper().replace("VGG", "VGG-")
+    fig.suptitle(f"{label}: {convs} convolutions (3×3, stride 1, padding 1) in "
                  f"{len(groups)} groups, each closed by 2×2/2 max pooling, then 3 FC layers",
                  fontsize=11)
     return fig
