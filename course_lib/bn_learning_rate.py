@@ -92,7 +92,7 @@ class LearningRateSweep:
         ax.axhline(10, color="grey", ls=":", lw=1)
         ax.annotate("chance", (self.lrs[0], 11), fontsize=8, color="grey")
         ax.set_title(f"{len(self.seeds)} seeds, {self.n_train:,} images, {self.epochs} epoch(s)")
-        ax.legend(loc="lower left", fontsize=8)
+        ax.legend(loc="center left", fontsize=8)
         ax.grid(alpha=0.3)
         return fig
 
