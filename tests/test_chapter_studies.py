@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 import torch
@@ -14,7 +15,7 @@ from course_lib.bn_learning_rate import bn_learning_rate_sweep, sweep_cnn
 from course_lib.profile import get_profile
 from course_lib.training import TrainConfig, compare_seeds
 
-TINY = get_profile("smoke").scaled(max_train=128, max_test=128, seeds=2)
+TINY = replace(get_profile("smoke"), max_train=128, max_test=128, seeds=2)
 
 
 def test_sweep_cnn_differs_only_by_batch_norm():
