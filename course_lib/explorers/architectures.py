@@ -32,6 +32,14 @@ def _short(n: int) -> str:
     return str(n)
 
 
+def _count(n: float) -> str:
+    """A count in the unit its magnitude calls for: 15.47 G, 724.41 M, 326.5 K, 840."""
+    for unit, scale, digits in (("G", 1e9, 2), ("M", 1e6, 2), ("K", 1e3, 1)):
+        if n >= scale:
+            return f"{n / scale:.{digits}f} {unit}"
+    return f"{n:.0f}"
+
+
 def _shape(shape: tuple[int, ...]) -> str:
     return "×".join(str(s) for s in shape)
 
@@ -91,14 +99,19 @@ def render_architecture(name: str, table: LayerTable | None = None) -> Figure:
     rows.append(f"{'total'.ljust(width)}  {'':<14}{_short(s.total_params):>8}"
                 f"{_short(s.total_mult_adds):>10}")
     if extra:
-        rows.append(f"(includes {_short(extra)} parameters of layers that run only in training)")
-    fontsize = min(9.0, 300 / max(len(rows), 1))
-    ax_tab.text(0, 1, "\n".join(rows), family="monospace", fontsize=fontsize, va="top",
+        rows += [f"(includes {_short(extra)} parameters of layers", " that run only in training)"]
+    # As large as the panel allows: its height holds the rows (1.25 line spacing), its width the
+    # longest row (a monospaced character is about 0.6 em wide); centred vertically.
+    box = ax_tab.get_position()
+    height_pt, width_pt = box.height * fig.get_figheight() * 72, box.width * fig.get_figwidth() * 72
+    longest = max(len(r) for r in rows)
+    fontsize = min(12.0, height_pt / (1.25 * len(rows)), width_pt / (0.62 * longest))
+    ax_tab.text(0.02, 0.5, "\n".join(rows), family="monospace", fontsize=fontsize, va="center",
                 ha="left", transform=ax_tab.transAxes)
 
     c, h, w = arch.input_size
     fig.suptitle(f"{name} ({arch.year}): {s.total_params:,} parameters, "
-                 f"{s.total_mult_adds / 1e9:.2f} G multiply-adds per {c}×{h}×{w} image",
+                 f"{_count(s.total_mult_adds)} multiply-adds per {c}×{h}×{w} image",
                  fontsize=12)
     return fig
 

@@ -34,7 +34,8 @@ class AlexNet(nn.Module):
     `groups=2` reproduces the two-GPU network: conv2, conv4 and conv5 see only the half of the
     maps on their own GPU (grouped convolutions), conv3 and the FC layers see both halves.
     60,965,224 parameters (the paper: "60 million"); `groups=1` merges the halves: 62,378,344.
-    Dropout 0.5 before fc6 and fc7, as in the paper.
+    Dropout 0.5 on the outputs of fc6 and fc7 (after their ReLUs), as in the paper and Caffe's
+    replication; torchvision's variant drops the inputs of fc6 and fc7 instead.
     """
 
     def __init__(self, num_classes: int = 1000, groups: int = 2, dropout: float = 0.5) -> None:
@@ -52,9 +53,10 @@ class AlexNet(nn.Module):
         ))
         self.classifier = nn.Sequential(OrderedDict(
             flatten=nn.Flatten(),  # (9216,)
-            drop6=nn.Dropout(dropout), fc6=nn.Linear(256 * 6 * 6, 4096),
-            relu6=nn.ReLU(inplace=True),
-            drop7=nn.Dropout(dropout), fc7=nn.Linear(4096, 4096), relu7=nn.ReLU(inplace=True),
+            fc6=nn.Linear(256 * 6 * 6, 4096), relu6=nn.ReLU(inplace=True),
+            drop6=nn.Dropout(dropout),  # drops fc6's outputs, as in the paper and Caffe's model
+            fc7=nn.Linear(4096, 4096), relu7=nn.ReLU(inplace=True),
+            drop7=nn.Dropout(dropout),  # drops fc7's outputs
             fc8=nn.Linear(4096, num_classes),
         ))
 
@@ -74,7 +76,8 @@ def _small_conv(in_channels: int, out_channels: int, kernel_size: int,
 
 class AlexNetSmall(nn.Module):
     """AlexNet's design scaled to 32×32 inputs: 5 conv (the first 5×5, then 3×3), ReLU, overlapping
-    3×3/2 max pooling, LRN after the first two layers, two dropout FC layers, then the output.
+    3×3/2 max pooling, LRN after the first two layers, two FC layers with dropout on their
+    outputs, then the output layer.
 
     x: (N, in_channels, 32, 32) → (N, num_classes). Widths are `width` × (1, 3, 6, 4, 4) (the
     paper's 96/256/384/384/256 ratios, rounded) and `hidden` units in fc6/fc7. Shapes at width 8:
@@ -99,9 +102,10 @@ class AlexNetSmall(nn.Module):
         self.features = nn.Sequential(layers)
         self.classifier = nn.Sequential(OrderedDict(
             flatten=nn.Flatten(),
-            drop6=nn.Dropout(dropout), fc6=nn.Linear(c5 * 3 * 3, hidden),
-            relu6=nn.ReLU(inplace=True),
-            drop7=nn.Dropout(dropout), fc7=nn.Linear(hidden, hidden), relu7=nn.ReLU(inplace=True),
+            fc6=nn.Linear(c5 * 3 * 3, hidden), relu6=nn.ReLU(inplace=True),
+            drop6=nn.Dropout(dropout),  # on fc6's and fc7's outputs, as in AlexNet
+            fc7=nn.Linear(hidden, hidden), relu7=nn.ReLU(inplace=True),
+            drop7=nn.Dropout(dropout),
             fc8=nn.Linear(hidden, num_classes),
         ))
 

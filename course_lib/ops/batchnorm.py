@@ -53,10 +53,11 @@ def batch_norm(
     Training: μ and σ² are the batch's (σ² biased, dividing by m), and the running statistics
     are updated **in place** by an exponential moving average,
         running ← (1 − momentum) · running + momentum · batch value,
-    using the unbiased variance σ² · m / (m − 1) for running_var (PyTorch's convention; Keras's
-    momentum 0.99 is PyTorch's 0.1). Evaluation: μ and σ² are the running statistics, so each
-    output depends on its own input only. γ = 1 and β = 0 when weight/bias are None.
-    Returns y, the shape of x.
+    using the unbiased variance σ² · m / (m − 1) for running_var (PyTorch's convention). Keras
+    weights the old value instead (running · momentum + batch · (1 − momentum)), so PyTorch's 0.1
+    is Keras's 0.9, and Keras's default 0.99 is PyTorch's 0.01. Evaluation: μ and σ² are the
+    running statistics, so each output depends on its own input only. γ = 1 and β = 0 when
+    weight/bias are None. Returns y, the shape of x.
     """
     x = np.asarray(x, dtype=np.float64)
     _reduce_axes(x)  # checks the shape

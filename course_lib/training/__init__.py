@@ -11,6 +11,7 @@ from .fit import TrainConfig, build_optimizer, build_scheduler, fit, use_channel
 from .gradients import LayerGradient, layer_gradient_norms
 from .history import EpochRecord, History
 from .loop import autocast_dtype, evaluate, train_one_epoch
+from .seeded import SeededComparison, compare_seeds
 from .trace import StepTrace, plot_grad_norms, plot_step_accuracy, trace_training, weight_layers
 
 __all__ = [
@@ -19,12 +20,14 @@ __all__ = [
     "History",
     "LayerGradient",
     "Run",
+    "SeededComparison",
     "StepTrace",
     "TrainConfig",
     "autocast_dtype",
     "build_optimizer",
     "build_scheduler",
     "compare",
+    "compare_seeds",
     "evaluate",
     "fit",
     "gap_table",

@@ -59,3 +59,9 @@ def test_live_browser_rerenders_on_a_new_choice():
     explorer.controls["name"].value = "LeNet-5"
     after = explorer.output.outputs
     assert after != before and "image/png" in after[0]["data"]
+
+
+def test_title_counts_in_the_unit_their_magnitude_calls_for():
+    title = render_architecture("LeNet-5").texts[0].get_text()
+    assert "326.5 K multiply-adds" in title and "0.00 G" not in title
+    assert "724.41 M multiply-adds" in render_architecture("AlexNet").texts[0].get_text()

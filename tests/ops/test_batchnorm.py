@@ -110,3 +110,17 @@ def test_backward_matches_torch_autograd():
     dx, dgamma, dbeta = batch_norm_backward(dout, x, gamma)
     for ours, theirs, what in ((dx, xt, "dx"), (dgamma, gt, "dgamma"), (dbeta, bt, "dbeta")):
         assert_close_to_torch(ours, theirs.grad, rtol=1e-9, atol=1e-12, what=what)
+
+
+def test_torch_momentum_0_1_is_keras_momentum_0_9():
+    # Keras (BatchNormalization): moving = moving · momentum + batch · (1 − momentum).
+    rng = np.random.default_rng(5)
+    x = rng.normal(2.0, 3.0, size=(16, 2))
+    running_mean, running_var = np.zeros(2), np.ones(2)
+    batch_norm(x, running_mean, running_var, training=True, momentum=0.1)
+    keras_mean = np.zeros(2) * 0.9 + x.mean(axis=0) * (1 - 0.9)
+    keras_var = np.ones(2) * 0.9 + x.var(axis=0, ddof=1) * (1 - 0.9)
+    np.testing.assert_allclose(running_mean, keras_mean, rtol=1e-12)
+    np.testing.assert_allclose(running_var, keras_var, rtol=1e-12)
+    far = np.zeros(2) * 0.99 + x.mean(axis=0) * (1 - 0.99)   # Keras's default 0.99 is not 0.1
+    assert not np.allclose(running_mean, far)
