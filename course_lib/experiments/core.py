@@ -25,6 +25,8 @@ class Outcome:
     held_out: float | None = None  # accuracy on a separate test set after training, when the
     # history's "test" columns hold validation accuracy (chapter 11)
     seconds: float | None = None  # wall time of the whole run (None: the epochs' sum)
+    mean: tuple[float, ...] | None = None  # per-channel statistics the inputs were normalized
+    std: tuple[float, ...] | None = None  # with (None: not normalized)
 
     @property
     def train_acc(self) -> float:
@@ -57,4 +59,5 @@ def train_classifier(make_model: Callable[[], nn.Module], train: ImageSet, test:
     torch.manual_seed(seed)
     model = make_model()
     history = fit(model, train_batches, test_batches, config, device=device, progress=progress)
-    return Outcome(history, len(train), len(test) if test is not None else 0, model)
+    return Outcome(history, len(train), len(test) if test is not None else 0, model,
+                   mean=tuple(mean), std=tuple(std))
