@@ -29,7 +29,12 @@ from .reference_runs import RUNS, ReferenceRun
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "appendix" / "reference_results.md"
-__all__ = ["COLUMNS", "PAGE", "RESULTS", "load_results", "main", "record", "render", "run_one"]
+INTRO = ROOT / "intro.md"  # the front page's table of what the quick profile reaches
+INTRO_START, INTRO_END = "<!-- quick-results: start -->", "<!-- quick-results: end -->"
+INTRO_COLUMNS = ("chapter", "model", "dataset", "train images", "epochs", "seeds",
+                 "train accuracy", "test accuracy")
+__all__ = ["COLUMNS", "INTRO", "PAGE", "RESULTS", "intro_block", "load_results", "main",
+           "record", "render", "run_one", "update_intro"]
 
 
 def command(run: ReferenceRun, profile: str) -> str:
@@ -100,6 +105,23 @@ def render(results: list[dict]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def intro_block(results: list[dict]) -> str:
+    """The front page's table: every CPU row of the `quick` profile (a chapter's own size)."""
+    quick = [r for r in results if r["profile"] == "quick" and r["device"] == "cpu"]
+    table = (ReferenceTable(quick, INTRO_COLUMNS).to_markdown() if quick
+             else "(no quick rows measured yet)")
+    return f"{INTRO_START}\n{table}\n{INTRO_END}"
+
+
+def update_intro(results: list[dict], path: Path = INTRO) -> str:
+    """Rewrite the block between the markers of the front page; return the new text."""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index(INTRO_START), text.index(INTRO_END) + len(INTRO_END)
+    text = text[:start] + intro_block(results) + text[end:]
+    path.write_text(text, encoding="utf-8")
+    return text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.reference_results")
     parser.add_argument("--profile", default=None,
@@ -138,7 +160,9 @@ def main(argv: list[str] | None = None) -> int:
                 RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     PAGE.parent.mkdir(exist_ok=True)
     PAGE.write_text(render(results), encoding="utf-8")
-    print(f"wrote {PAGE.relative_to(ROOT)} ({len(results)} rows)")
+    update_intro(results)
+    print(f"wrote {PAGE.relative_to(ROOT)} ({len(results)} rows) and the table of "
+          f"{INTRO.relative_to(ROOT)}")
     return 0
 
 
