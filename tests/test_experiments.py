@@ -9,8 +9,8 @@ from course_lib.profile import PROFILES
 
 
 def test_degradation_is_sized_from_the_profile():
-    assert degradation_size(PROFILES["quick"]) == (4_000, 6)
-    assert degradation_size(PROFILES["smoke"]) == (200, 2)
+    assert degradation_size(PROFILES["quick"]) == (2_000, 6)
+    assert degradation_size(PROFILES["smoke"]) == (100, 2)
     assert degradation_size(PROFILES["full"]) == (50_000, 30)
     n_ext, _ = degradation_size(PROFILES["extended"])
     assert n_ext == 50_000
@@ -21,7 +21,7 @@ def test_a_seed_fixes_the_whole_run():
     a = degradation_run(8, True, smoke, 1, cpu)
     b = degradation_run(8, True, smoke, 1, cpu)
     c = degradation_run(8, True, smoke, 2, cpu)
-    assert a.train_images == 200 and a.test_images == 0 and a.test_acc is None
+    assert a.train_images == 100 and a.test_images == 0 and a.test_acc is None
     assert len(a.history) == 2 and a.train_acc == b.train_acc
     assert a.history[-1].train_loss == b.history[-1].train_loss
     assert a.history[-1].train_loss != c.history[-1].train_loss
