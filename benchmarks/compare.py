@@ -10,7 +10,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from course_lib.data import Augment, DeviceBatches, ImageSet
+from course_lib.data import Augmentation, DeviceBatches, ImageSet
 from course_lib.timing import Timing, peak_memory_bytes, reset_peak_memory, time_interleaved
 from course_lib.training import train_one_epoch, use_channels_last
 
@@ -50,7 +50,8 @@ def compare(name: str, make_model: Callable[[], nn.Module], data: ImageSet, batc
         model = copy.deepcopy(start)
         return model, torch.optim.SGD(model.parameters(), lr=lr, momentum=0.9)
 
-    augment = Augment(flip=flip, crop_padding=crop_padding) if (flip or crop_padding) else None
+    augment = (Augmentation(hflip=flip, crop_padding=crop_padding)
+               if (flip or crop_padding) else None)
     batches = DeviceBatches(data, batch_size, device, shuffle=True, augment=augment,
                             mean=mean, std=std)
     loader = baseline_loader(data, batch_size, mean, std, workers, crop_padding, flip)

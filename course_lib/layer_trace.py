@@ -1,8 +1,8 @@
 """Tracing a stack of convolution and pooling layers: each layer's output size (with the textbook
 formula's exactness), channels, parameters and receptive field, computed layer by layer.
 
-Sizes follow `ops.conv_output_size` (PyTorch floors); receptive fields follow the recurrence
-r ← r + (k − 1)·j, j ← j·s (Araujo et al., "Computing receptive fields of CNNs", Distill 2019).
+Sizes follow `ops.conv_output_size` (PyTorch floors); receptive fields are `receptive_field.py`'s
+(Araujo et al., "Computing receptive fields of CNNs", Distill 2019).
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from .ops.conv import conv_output_size, conv_param_count
+from .receptive_field import Layer, receptive_field
 
 __all__ = ["LayerSpec", "TraceRow", "conv", "format_trace", "pool", "trace_layers"]
 
@@ -35,6 +36,10 @@ class LayerSpec:
         k = f"{self.kernel_size}×{self.kernel_size}"
         what = f"conv {k} ×{self.out_channels}" if self.kind == "conv" else f"pool {k}"
         return f"{what}, S={self.stride}, P={self.padding}"
+
+    def geometry(self) -> Layer:
+        """The window's geometry along one axis, as `receptive_field` takes it."""
+        return Layer(self.kernel_size, self.stride, self.padding)
 
 
 def conv(out_channels: int, kernel_size: int, stride: int = 1, padding: int = 0) -> LayerSpec:
@@ -65,8 +70,7 @@ def trace_layers(input_size: int, in_channels: int, layers: Sequence[LayerSpec])
 
     ValueError names the first layer whose window does not fit its (padded) input.
     """
-    size, channels, rf, jump = input_size, in_channels, 1, 1
-    rows = []
+    size, channels, shapes = input_size, in_channels, []
     for index, layer in enumerate(layers, start=1):
         try:
             out = conv_output_size(size, layer.kernel_size, layer.stride, layer.padding)
@@ -78,11 +82,11 @@ def trace_layers(input_size: int, in_channels: int, layers: Sequence[LayerSpec])
         if layer.kind == "conv":
             params = conv_param_count(channels, layer.out_channels, layer.kernel_size)
             channels = layer.out_channels
-        rf += (layer.kernel_size - 1) * jump  # each new window spans k − 1 more steps of `jump`
-        jump *= layer.stride
         size = out
-        rows.append(TraceRow(layer, size, exact, channels, params, rf, jump))
-    return rows
+        shapes.append((layer, size, exact, channels, params))
+    fields = receptive_field([layer.geometry() for layer in layers])
+    return [TraceRow(*shape, field.size, field.jump)
+            for shape, field in zip(shapes, fields, strict=True)]
 
 
 def format_trace(input_size: int, in_channels: int, layers: Sequence[LayerSpec]) -> str:

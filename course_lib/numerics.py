@@ -1,7 +1,7 @@
 """Numerical checks written once: relative error, finite-difference gradients, compare-with-torch.
 
 Follows the gradient-checking recipe of CS231n (centred differences, relative error) and is
-imported by tests, chapters and exercise checks instead of being copied into each of them.
+imported by the tests and chapters instead of being copied into each of them.
 """
 
 from __future__ import annotations

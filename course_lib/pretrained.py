@@ -12,7 +12,7 @@ from pathlib import Path
 import torch
 from torch import nn
 
-from .data import Augment, DeviceBatches, ImageSet, cache_root, load_cifar10, split_per_class
+from .data import Augmentation, DeviceBatches, ImageSet, cache_root, load_cifar10, split_per_class
 from .data.cats_vs_dogs import CAT, DOG
 from .models import ConvNet
 from .profile import Profile
@@ -108,7 +108,7 @@ def pretrained_cnn(spec: PretrainSpec, device=None, cache_dir: str | Path | None
     torch.manual_seed(spec.seed)  # the initial weights, too, come from the spec's seed
     model = spec.build()
     batches = DeviceBatches(train, spec.batch_size, device or "cpu", shuffle=True,
-                            augment=Augment(flip=True, crop_padding=4), mean=mean, std=std,
+                            augment=Augmentation(hflip=True, crop_padding=4), mean=mean, std=std,
                             seed=spec.seed)
     val_batches = DeviceBatches(val, 500, device or "cpu", mean=mean, std=std)
     config = TrainConfig(epochs=spec.epochs, lr=spec.lr, seed=spec.seed)

@@ -8,7 +8,7 @@ comes from `COURSE_PROFILE`; without it, `full` on CUDA and `quick` elsewhere.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 
 __all__ = ["PROFILES", "Profile", "get_profile"]
 
@@ -29,10 +29,6 @@ class Profile:
         """How many of `n` available items this profile uses for `split` ('train' or 'test')."""
         cap = self.max_train if split == "train" else self.max_test
         return n if cap is None else min(n, cap)
-
-    def scaled(self, **changes) -> Profile:
-        """A copy with some fields changed, for a chapter whose experiment needs other sizes."""
-        return replace(self, **changes)
 
 
 PROFILES: dict[str, Profile] = {

@@ -15,6 +15,7 @@ import numpy as np
 import torch
 from torch import nn
 
+from .models.vgg import VGG_CONFIGS
 from .ops.conv import conv_output_size
 
 __all__ = [
@@ -123,10 +124,9 @@ def field_mask(
     return mask
 
 
-# VGG-16's convolutional part (Simonyan & Zisserman, 2015, table 1, configuration D): numbers
-# are 3×3 convolutions (stride 1, padding 1) with that many filters, "M" a 2×2 max pool, stride 2.
-VGG16_CONFIG: tuple[int | str, ...] = (64, 64, "M", 128, 128, "M", 256, 256, 256, "M",
-                                       512, 512, 512, "M", 512, 512, 512, "M")
+# VGG-16's convolutional part (configuration D): numbers are 3×3 convolutions (stride 1,
+# padding 1) with that many filters, "M" a 2×2 max pool, stride 2; `models.vgg` holds the table.
+VGG16_CONFIG: tuple[int | str, ...] = VGG_CONFIGS["vgg16"]
 
 
 def vgg16_layers() -> list[Layer]:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import torch
 
-from .data import Augment, DeviceBatches, ImageSet, load_cifar10
+from .data import Augmentation, DeviceBatches, ImageSet, load_cifar10
 from .models.fast_resnet import ResNet9
 from .runtime import choose_device
 from .timing import synchronize
@@ -65,7 +65,7 @@ def train_fast_cifar10(
     channels_last = device.type == "cuda"  # NHWC lets cuDNN use tensor cores without transposes
     train_batches = DeviceBatches(
         train, cfg.batch_size, device, shuffle=True, drop_last=True, seed=cfg.seed,
-        augment=Augment(flip=cfg.flip, crop_padding=cfg.crop_padding), mean=mean, std=std,
+        augment=Augmentation(hflip=cfg.flip, crop_padding=cfg.crop_padding), mean=mean, std=std,
         channels_last=channels_last,
     )
     test_batches = DeviceBatches(test, 1000, device, mean=mean, std=std,

@@ -39,12 +39,27 @@ def data_dir() -> Path:
     return Path(path)
 
 
+@pytest.fixture
+def empty_data_dirs(tmp_path, monkeypatch):
+    """An empty COURSE_DATA_DIR and cache under tmp_path, and no file remembered as verified."""
+    from course_lib.data import store
+
+    data, cache = tmp_path / "data", tmp_path / "cache"
+    data.mkdir()
+    monkeypatch.setenv("COURSE_DATA_DIR", str(data))
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(cache))
+    store.clear_verified()
+    yield data, cache
+    store.clear_verified()
+
+
 @pytest.fixture(scope="session")
 def built_book(repo_root, tmp_path_factory) -> Path:
     """The HTML book built from the stored outputs, warnings as errors, into a temporary folder.
 
-    Built once per session (test_book.py and test_browser.py share it). The offline JavaScript
-    (MathJax, the widget manager) is fetched from the npm registry first when it is not there yet.
+    Built once per session (book/test_book.py and book/test_browser.py share it). The offline
+    JavaScript (MathJax, the widget manager) is fetched from the npm registry first when it is not
+    there yet.
     """
     from course_lib.authoring import book_assets
 

@@ -2,7 +2,7 @@
 full marks for correct code, nothing (and one message) for a stub, no exception whatever the
 learner's function returns or raises; the solution notebook full marks, its student copy zero.
 
-A tests/test_grading_<concept>.py module gets the standard tests with
+A tests/grading/test_<module>.py module gets the standard tests with
 
     (test_the_set_is_complete, test_correct_code_full_marks_and_stubs_zero,
      test_checks_never_raise, test_notebook_grades_full_when_solved_and_zero_as_stubs,

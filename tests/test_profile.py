@@ -30,7 +30,6 @@ def test_profiles_shrink_from_full_to_smoke():
     assert smoke.take(60_000) < quick.take(60_000) < full.take(60_000)
     assert smoke.take(10_000, "test") == smoke.max_test
     assert smoke.epochs <= quick.epochs <= full.epochs
-    assert smoke.scaled(epochs=3).epochs == 3 and smoke.epochs == 1
 
 
 def test_seeding_makes_runs_repeat():

@@ -2,16 +2,18 @@
 
 Standard datasets in their official formats (IDX, CIFAR-10 binary) found via `COURSE_DATA_DIR`, the
 user cache or a verified download; offline data (sklearn digits, sample photos, drawn shapes);
-`ImageSet` to hold them, `DeviceBatches` to batch them on the device and `augment` /
-`Augmentation` to augment them there; `catalog` holds facts about datasets not shipped here.
+`ImageSet` to hold them, `DeviceBatches` to batch them on the device, and `augment`
+(transforms), `mixing` (mixup) and their one configuration `Augmentation` to augment them there;
+`catalog` holds facts about datasets not shipped here.
 """
 
+from .augment import crop_and_flip
 from .augment_pipeline import KERAS_LECTURE_SETTINGS, Augmentation, from_keras
-from .batches import Augment, DeviceBatches, crop_and_flip
+from .batches import DeviceBatches
 from .builtin import load_digits, sample_photo, sample_photo_names, to_gray
 from .catalog import DATASET_FACTS, LABEL_ERRORS, DatasetFacts, LabelErrors
 from .cats_vs_dogs import Splits, load_cats_vs_dogs, split_per_class
-from .cifar import read_batch, read_batches, read_class_names
+from .cifar import read_batches, read_class_names
 from .datasets import (
     FASHION_MNIST_CLASSES,
     MNIST_CLASSES,
@@ -24,7 +26,7 @@ from .errors import DatasetCorruptError, DatasetError, DatasetNotFoundError
 from .idx import read_idx
 from .shapes import SHAPE_KINDS, draw_shape, make_placed_shapes, make_shapes
 from .sources import DATASETS, DatasetSpec, FileSpec, get_spec
-from .store import cache_root, clear_verified, data_root, downloads_allowed, fetch_url, locate
+from .store import cache_root, data_root, downloads_allowed, fetch_url, locate
 
 __all__ = [
     "DATASETS",
@@ -34,7 +36,6 @@ __all__ = [
     "KERAS_LECTURE_SETTINGS",
     "MNIST_CLASSES",
     "SHAPE_KINDS",
-    "Augment",
     "Augmentation",
     "DatasetCorruptError",
     "DatasetError",
@@ -47,7 +48,6 @@ __all__ = [
     "LabelErrors",
     "Splits",
     "cache_root",
-    "clear_verified",
     "crop_and_flip",
     "data_root",
     "downloads_allowed",
@@ -63,7 +63,6 @@ __all__ = [
     "locate",
     "make_placed_shapes",
     "make_shapes",
-    "read_batch",
     "read_batches",
     "read_class_names",
     "read_idx",

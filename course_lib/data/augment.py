@@ -1,5 +1,6 @@
 """Data augmentation as batched tensor transforms that run on the images' device: flips, affine
-warps (rotation, translation, shear, zoom), crops, colour jitter, random erasing and mixup.
+warps (rotation, translation, shear, zoom), crops, colour jitter and random erasing (mixup, which
+also blends labels, is in `mixing.py`).
 
 Each transform is deterministic given its per-image parameters (so it can be tested and inverted);
 `random_*` draw those parameters from a CPU `torch.Generator`, so a seed gives the same batch on
@@ -12,21 +13,17 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 
-import numpy as np
 import torch
 import torch.nn.functional as F
-
-from .batches import crop_and_flip
 
 __all__ = [
     "FILL_MODES",
     "adjust_color",
     "affine",
     "crop",
+    "crop_and_flip",
     "erase",
     "hflip",
-    "mix",
-    "mixup",
     "random_affine",
     "random_color",
     "random_crop",
@@ -179,22 +176,42 @@ def random_affine(
 # ------------------------------------------------------------------------------------ crops
 
 
+def _windows(x: torch.Tensor, top: torch.Tensor, left: torch.Tensor, h: int,
+             w: int) -> torch.Tensor:
+    """The (h, w) window of each image at its own (top, left), each (N,) int; no bounds check."""
+    n, c = x.shape[:2]
+    rows = top[:, None] + torch.arange(h, device=x.device)  # (N, h)
+    cols = left[:, None] + torch.arange(w, device=x.device)  # (N, w)
+    batch = torch.arange(n, device=x.device)[:, None, None, None]
+    channel = torch.arange(c, device=x.device)[None, :, None, None]
+    return x[batch, channel, rows[:, None, :, None], cols[:, None, None, :]]  # (N, C, h, w)
+
+
 def crop(x: torch.Tensor, top: torch.Tensor, left: torch.Tensor,
          size: tuple[int, int]) -> torch.Tensor:
     """A (h, w) window of each image at its own (top, left), each (N,) int: → (N, C, h, w)."""
     _check_images(x)
-    n, c, H, W = x.shape
+    H, W = x.shape[2:]
     h, w = size
     top, left = top.to(x.device).long(), left.to(x.device).long()
     if not (0 < h <= H and 0 < w <= W):
         raise ValueError(f"crop size {size} does not fit images of {H}×{W}")
     if (top < 0).any() or (left < 0).any() or (top + h > H).any() or (left + w > W).any():
         raise ValueError(f"a {h}×{w} crop must lie inside the {H}×{W} image")
-    rows = top[:, None] + torch.arange(h, device=x.device)  # (N, h)
-    cols = left[:, None] + torch.arange(w, device=x.device)  # (N, w)
-    batch = torch.arange(n, device=x.device)[:, None, None, None]
-    channel = torch.arange(c, device=x.device)[None, :, None, None]
-    return x[batch, channel, rows[:, None, :, None], cols[:, None, None, :]]  # (N, C, h, w)
+    return _windows(x, top, left, h, w)
+
+
+def crop_and_flip(x: torch.Tensor, offsets: torch.Tensor, flip: torch.Tensor, padding: int,
+                  pad_mode: str = "reflect") -> torch.Tensor:
+    """Per-image crops of the padded batch, then per-image horizontal flips; no Python loop.
+
+    x: (N, C, H, W) float; offsets: (N, 2) int64 top-left corner (row, col) of each crop in the
+    padded image, each in 0..2*padding ((padding, padding) is the original image); flip: (N,) bool.
+    """
+    if padding > 0:
+        padded = F.pad(x, (padding,) * 4, mode=pad_mode)  # (N, C, H + 2p, W + 2p)
+        x = _windows(padded, offsets[:, 0], offsets[:, 1], *x.shape[2:])
+    return hflip(x, flip)
 
 
 def random_crop(x: torch.Tensor, padding: int, pad_mode: str = "reflect",
@@ -282,30 +299,3 @@ def random_erasing(x: torch.Tensor, p: float = 0.5, scale: tuple[float, float] =
     left = (torch.rand(n, generator=generator, dtype=torch.float64) * (W - w + 1)).long()
     chosen = torch.rand(n, generator=generator) < p
     return erase(x, top, left, torch.where(chosen, h, 0), w, value)
-
-
-# ------------------------------------------------------------------------------------ mixup
-
-
-def mix(x: torch.Tensor, targets: torch.Tensor, perm: torch.Tensor,
-        lam: float) -> tuple[torch.Tensor, torch.Tensor]:
-    """λ·x + (1 − λ)·x[perm] and the same blend of the soft targets (N, classes)."""
-    _check_images(x)
-    perm = perm.to(x.device)
-    return lam * x + (1 - lam) * x[perm], lam * targets + (1 - lam) * targets[perm]
-
-
-def mixup(x: torch.Tensor, y: torch.Tensor, num_classes: int, alpha: float = 0.2,
-          generator: torch.Generator | None = None) -> tuple[torch.Tensor, torch.Tensor, float]:
-    """Mixup (Zhang et al. 2018, ICLR): blend the batch with a shuffled copy of itself by one
-    λ ~ Beta(alpha, alpha), labels too. y: (N,) int64. Returns (x_mixed, soft targets (N,
-    num_classes), λ); train with cross-entropy on the soft targets."""
-    if alpha <= 0:
-        raise ValueError(f"alpha must be positive, got {alpha}")
-    # torch's Beta sampler takes no generator: seed NumPy's from ours, so a seed fixes λ.
-    seed = int(torch.randint(0, 2**31 - 1, (1,), generator=generator))
-    lam = float(np.random.default_rng(seed).beta(alpha, alpha))
-    perm = torch.randperm(x.shape[0], generator=generator)
-    targets = F.one_hot(y.long(), num_classes).to(x.dtype)
-    x_mixed, y_mixed = mix(x, targets, perm, lam)
-    return x_mixed, y_mixed, lam

@@ -1,6 +1,6 @@
-"""`Augmentation`: a chain of the random transforms of `augment.py`, configured by one dataclass
-and applied per batch on the device (pass it to `DeviceBatches(augment=...)`); `from_keras` maps
-Keras's `ImageDataGenerator` arguments onto it (keras.io/api/data_loading/image, legacy API).
+"""`Augmentation`: the one training-augmentation configuration, a chain of the random transforms
+of `augment.py` applied per batch on the device (pass it to `DeviceBatches(augment=...)`);
+`from_keras` maps Keras's `ImageDataGenerator` arguments onto it (keras.io/api/data_loading/image).
 """
 
 from __future__ import annotations
@@ -11,7 +11,9 @@ import torch
 
 from . import augment
 
-__all__ = ["KERAS_LECTURE_SETTINGS", "Augmentation", "from_keras"]
+__all__ = ["KERAS_LECTURE_SETTINGS", "PAD_MODES", "Augmentation", "from_keras"]
+
+PAD_MODES = ("reflect", "constant", "replicate")  # F.pad modes for the crop's padding
 
 # The lecture notes' ImageDataGenerator arguments (from Chollet's cats-vs-dogs example).
 KERAS_LECTURE_SETTINGS = dict(rotation_range=40, width_shift_range=0.2, height_shift_range=0.2,
@@ -24,7 +26,8 @@ class Augmentation:
     """Random training-time augmentation of float (N, C, H, W) batches in [0, 1].
 
     Applied in this order: affine warp, padded crop, flips, colour jitter, random erasing. Every
-    field at its default leaves the images unchanged.
+    field at its default leaves the images unchanged. `DeviceBatches` draws a crop-and-flip-only
+    one (`crop_and_flip_only`) once per epoch, the fast path of airbench-style training.
     """
 
     degrees: float = 0.0  # rotation angle drawn in ±degrees
@@ -39,6 +42,7 @@ class Augmentation:
     contrast: float = 0.0  # contrast factor in [1 − v, 1 + v]
     saturation: float = 0.0  # saturation factor in [1 − v, 1 + v]
     erase_p: float = 0.0  # probability of blanking a random rectangle (random erasing)
+    pad_mode: str = "reflect"  # how the crop's padding is filled: one of PAD_MODES
 
     def __post_init__(self) -> None:
         if self.fill not in augment.FILL_MODES:
@@ -51,6 +55,8 @@ class Augmentation:
         if min(self.degrees, self.shear, self.brightness, self.contrast, self.saturation,
                self.crop_padding, *self.translate) < 0:
             raise ValueError("augmentation ranges must be ≥ 0")
+        if self.pad_mode not in PAD_MODES:
+            raise ValueError(f"pad_mode must be one of {PAD_MODES}, got {self.pad_mode!r}")
         if not 0 <= self.erase_p <= 1:
             raise ValueError(f"erase_p must be a probability, got {self.erase_p}")
 
@@ -59,13 +65,19 @@ class Augmentation:
         """Whether the affine warp does anything (it costs a resampling of every pixel)."""
         return bool(self.degrees or any(self.translate) or self.shear or self.zoom != (1.0, 1.0))
 
+    @property
+    def crop_and_flip_only(self) -> bool:
+        """Whether only the padded crop and the left-right flip are set (or nothing)."""
+        return not (self.warps or self.vflip or self.brightness or self.contrast
+                    or self.saturation or self.erase_p)
+
     def __call__(self, x: torch.Tensor, generator: torch.Generator | None = None) -> torch.Tensor:
         """Augment the batch x: (N, C, H, W) float in [0, 1] → the same shape, in [0, 1]."""
         if self.warps:
             x = augment.random_affine(x, self.degrees, self.translate, self.shear, self.zoom,
                                       self.fill, generator)
         if self.crop_padding:
-            x = augment.random_crop(x, self.crop_padding, generator=generator)
+            x = augment.random_crop(x, self.crop_padding, self.pad_mode, generator)
         if self.hflip:
             x = augment.random_flip(x, generator=generator)
         if self.vflip:

@@ -8,55 +8,23 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
 
 import torch
-import torch.nn.functional as F
 
+from .augment import crop_and_flip
+from .augment_pipeline import Augmentation
 from .datasets import ImageSet
 
-__all__ = ["Augment", "DeviceBatches", "crop_and_flip"]
-
-
-@dataclass
-class Augment:
-    """Random training augmentation, applied per image on the device."""
-
-    flip: bool = False  # mirror each image left-right with probability 1/2
-    crop_padding: int = 0  # pad by this many pixels, then crop back: a random shift of up to it
-    pad_mode: str = "reflect"  # how the padding is filled: "reflect" (airbench) or "constant" (0)
-
-
-def crop_and_flip(
-    x: torch.Tensor,
-    offsets: torch.Tensor,
-    flip: torch.Tensor,
-    padding: int,
-    pad_mode: str = "reflect",
-) -> torch.Tensor:
-    """Per-image crops of the padded batch, then per-image horizontal flips; no Python loop.
-
-    x: (N, C, H, W) float; offsets: (N, 2) int64 top-left corner (row, col) of each crop in the
-    padded image, each in 0..2*padding (padding, padding is the original image); flip: (N,) bool.
-    Returns (N, C, H, W).
-    """
-    n, c, h, w = x.shape
-    if padding > 0:
-        padded = F.pad(x, (padding,) * 4, mode=pad_mode)  # (N, C, H + 2p, W + 2p)
-        rows = offsets[:, 0, None] + torch.arange(h, device=x.device)  # (N, H)
-        cols = offsets[:, 1, None] + torch.arange(w, device=x.device)  # (N, W)
-        batch = torch.arange(n, device=x.device)[:, None, None, None]
-        channel = torch.arange(c, device=x.device)[None, :, None, None]
-        x = padded[batch, channel, rows[:, None, :, None], cols[:, None, None, :]]  # (N, C, H, W)
-    return torch.where(flip[:, None, None, None], x.flip(3), x)
+__all__ = ["DeviceBatches"]
 
 
 class DeviceBatches:
     """Iterate over `(x, y)` minibatches of an ImageSet held on `device`.
 
     x: (B, C, H, W) float32, scaled to [0, 1], augmented, then normalized by `mean`/`std`;
-    y: (B,) int64. `augment` is an `Augment` (crop and flip) or any callable
-    `augment(x, generator) -> x` on the [0, 1] batch (such as `augment_pipeline.Augmentation`).
+    y: (B,) int64. `augment` is an `Augmentation` (one that only crops and flips is drawn once per
+    epoch and applied by `crop_and_flip`) or any callable `augment(x, generator) -> x` on the
+    [0, 1] batch.
     Each pass over it is one epoch; its order and augmentation come from a torch.Generator
     seeded with `seed + epoch`, so runs are reproducible (and `set_epoch` resumes).
     """
@@ -67,7 +35,8 @@ class DeviceBatches:
         batch_size: int,
         device: torch.device | str,
         shuffle: bool = False,
-        augment: Augment | Callable[[torch.Tensor, torch.Generator], torch.Tensor] | None = None,
+        augment: Augmentation | Callable[[torch.Tensor, torch.Generator], torch.Tensor]
+        | None = None,
         mean: Sequence[float] | None = None,
         std: Sequence[float] | None = None,
         drop_last: bool = False,
@@ -111,9 +80,10 @@ class DeviceBatches:
         n = self.images.shape[0]
         order = torch.randperm(n, generator=g) if self.shuffle else torch.arange(n)
         aug = self.augment
-        if isinstance(aug, Augment):
+        per_epoch = isinstance(aug, Augmentation) and aug.crop_and_flip_only
+        if per_epoch:
             flips = (
-                torch.rand(n, generator=g) < 0.5 if aug.flip else torch.zeros(n, dtype=torch.bool)
+                torch.rand(n, generator=g) < 0.5 if aug.hflip else torch.zeros(n, dtype=torch.bool)
             )
             offsets = torch.randint(0, 2 * aug.crop_padding + 1, (n, 2), generator=g)
             flips, offsets = flips.to(self.device), offsets.to(self.device)
@@ -121,7 +91,7 @@ class DeviceBatches:
         for b in range(len(self)):
             index = order[b * self.batch_size : (b + 1) * self.batch_size]
             x = self.images[index].float().div_(255)
-            if isinstance(aug, Augment):
+            if per_epoch:
                 x = crop_and_flip(x, offsets[index], flips[index], aug.crop_padding, aug.pad_mode)
             elif aug is not None:
                 x = aug(x, g)  # draws its own random numbers from the epoch's generator

@@ -1,7 +1,7 @@
 """Facts about the standard image datasets (sizes, shapes, classes, tasks) and the test-set
 label errors measured by Northcutt, Athalye & Mueller 2021 ("Pervasive Label Errors in Test Sets
 Destabilize Machine Learning Benchmarks", NeurIPS Datasets and Benchmarks, Table 1).
-The loaders check the facts of the datasets they load (tests/test_catalog.py).
+The loaders check the facts of the datasets they load (tests/data/test_catalog.py).
 """
 
 from __future__ import annotations

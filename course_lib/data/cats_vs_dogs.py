@@ -12,6 +12,7 @@ from dataclasses import dataclass
 import torch
 
 from .datasets import ImageSet, load_cifar10
+from .errors import DatasetCorruptError
 
 __all__ = ["CAT", "DOG", "Splits", "load_cats_vs_dogs", "split_per_class"]
 
@@ -69,4 +70,21 @@ def load_cats_vs_dogs(per_class: tuple[int, int, int] = (1000, 500, 500), seed: 
     train, val, test = split_per_class(pets, per_class, seed)
     for part, name in ((train, "train"), (val, "val"), (test, "test")):
         part.name = f"cifar10-cats-vs-dogs/{name}"
+    _check_disjoint(train, val, test)
     return Splits(train, val, test)
+
+
+def _check_disjoint(*parts: ImageSet) -> None:
+    """Refuse splits that share a picture (a repeated image in damaged source files would)."""
+    seen: dict[bytes, str] = {}
+    shared = 0
+    for part in parts:
+        rows = part.images.reshape(len(part), -1).numpy()
+        for key in {bytes(row) for row in rows}:
+            shared += seen.setdefault(key, part.name) != part.name
+    if shared:
+        raise DatasetCorruptError(
+            f"{shared} image(s) appear in more than one split of {', '.join(p.name for p in parts)}"
+            ": CIFAR-10's training batches repeat images, so they are damaged. Replace them with "
+            "the official files (load_cifar10 verifies them against their pinned checksums)."
+        )

@@ -19,7 +19,6 @@ __all__ = [
     "RECORD_BYTES",
     "RECORDS_PER_BATCH",
     "check_batch",
-    "read_batch",
     "read_batches",
     "read_class_names",
 ]
@@ -27,21 +26,33 @@ __all__ = [
 RECORD_BYTES = 1 + 3 * 32 * 32  # one label byte, then the three colour planes
 RECORDS_PER_BATCH = 10_000  # records in each official data_batch_*.bin
 CIFAR10_TEST_RECORDS = 10_000  # records in the official test_batch.bin
+REMEDY = (
+    "Replace it with the official file of the CIFAR-10 binary version "
+    "(https://www.cs.toronto.edu/~kriz/cifar.html); load_cifar10() finds, verifies and if "
+    "needed downloads the files."
+)
 
 
 def _record_count(path: Path) -> int:
     size = path.stat().st_size
     if size == 0 or size % RECORD_BYTES:
+        with open(path, "rb") as f:
+            head = f.read(2)
+        # A pickle (protocol 2+) starts with the PROTO opcode 0x80 and the protocol number.
+        kind = (
+            "a pickle (a batch of CIFAR-10's python version?), which course_lib never unpickles"
+            if len(head) == 2 and head[0] == 0x80 and head[1] <= 5
+            else f"its size, {size:,} bytes, is not a positive multiple of the "
+            f"{RECORD_BYTES}-byte record (truncated or the wrong file?)"
+        )
         raise DatasetCorruptError(
-            f"{path} is not a CIFAR-10 binary batch: its size, {size:,} bytes, is not a positive "
-            f"multiple of the {RECORD_BYTES}-byte record (truncated or the wrong file?)."
+            f"{path} is not a CIFAR-10 binary batch: {kind}. The course reads the binary "
+            f"version. {REMEDY}"
         )
     return size // RECORD_BYTES
 
 
-def check_batch(
-    path: str | Path, records: int | None = None, max_records: int | None = None
-) -> None:
+def check_batch(path: str | Path, records: int | None = None) -> None:
     """Check a batch file's structure: whole records, the expected record count, labels 0-9.
 
     Raises DatasetCorruptError naming the file and what is wrong. Reads only the label bytes.
@@ -50,24 +61,16 @@ def check_batch(
     n = _record_count(path)
     if records is not None and n != records:
         raise DatasetCorruptError(
-            f"{path} holds {n:,} records of {RECORD_BYTES} bytes, expected exactly {records:,}."
-        )
-    if max_records is not None and n > max_records:
-        raise DatasetCorruptError(
-            f"{path} holds {n:,} records, more than the {max_records:,} expected."
+            f"{path} holds {n:,} records of {RECORD_BYTES} bytes, expected exactly {records:,}. "
+            f"{REMEDY}"
         )
     labels = np.memmap(path, dtype=np.uint8, mode="r")[::RECORD_BYTES]
     bad = np.flatnonzero(labels > 9)
     if bad.size:
         raise DatasetCorruptError(
             f"{path}: record {bad[0]} has label byte {labels[bad[0]]}, but labels are 0-9 "
-            f"({bad.size:,} bad records in all): the file is damaged."
+            f"({bad.size:,} bad records in all): the file is damaged. {REMEDY}"
         )
-
-
-def read_batch(path: str | Path) -> tuple[np.ndarray, np.ndarray]:
-    """Read one batch file. Returns images (N, 3, 32, 32) uint8 and labels (N,) uint8."""
-    return read_batches([path])
 
 
 def read_batches(
@@ -92,7 +95,7 @@ def read_batches(
         start += count
     if labels.max(initial=0) > 9:
         raise DatasetCorruptError(
-            f"{', '.join(map(str, paths))}: label bytes above 9; damaged file."
+            f"{', '.join(map(str, paths))}: label bytes above 9; damaged file. {REMEDY}"
         )
     if split == "test" and n < CIFAR10_TEST_RECORDS:
         warnings.warn(
@@ -110,10 +113,12 @@ def read_class_names(path: str | Path) -> tuple[str, ...]:
     try:
         lines = path.read_text(encoding="ascii").splitlines()
     except UnicodeDecodeError:
-        raise DatasetCorruptError(f"{path} is not a plain-text list of class names.") from None
+        raise DatasetCorruptError(
+            f"{path} is not a plain-text list of class names. {REMEDY}"
+        ) from None
     names = tuple(line.strip() for line in lines if line.strip())
     if len(names) != 10:
         raise DatasetCorruptError(
-            f"{path} should name 10 classes, one per line; found {len(names)}."
+            f"{path} should name 10 classes, one per line; found {len(names)}. {REMEDY}"
         )
     return names

@@ -18,4 +18,5 @@ class DatasetNotFoundError(DatasetError, FileNotFoundError):
 
 
 class DatasetCorruptError(DatasetError, ValueError):
-    """A dataset file exists but is truncated or damaged (wrong size, checksum or structure)."""
+    """A dataset file is damaged (wrong size, checksum or structure) or unreadable, a checksum list
+    is unusable, or something other than a file is where the file should be."""

@@ -1,7 +1,8 @@
 """Where each dataset comes from: its files, their official checksums and the download mirrors.
 
 MD5s are the ones the datasets' authors publish (and torchvision checks); SHA-256s are of the same
-bytes. CIFAR-10's extracted batches have no official checksum, so they get a structural check.
+bytes. CIFAR-10's batches are pinned by size and hash too: the official SHA-1s (as MXNet's Gluon
+pins them) and the SHA-256s of the same bytes (the offline mirror's copies are byte-identical).
 """
 
 from __future__ import annotations
@@ -11,20 +12,29 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
-from .cifar import CIFAR10_TEST_RECORDS, RECORDS_PER_BATCH, check_batch
+from .cifar import CIFAR10_TEST_RECORDS, RECORD_BYTES, RECORDS_PER_BATCH, check_batch
 
 __all__ = ["CIFAR10", "DATASETS", "FASHION_MNIST", "MNIST", "DatasetSpec", "FileSpec", "get_spec"]
 
 
 @dataclass(frozen=True)
 class FileSpec:
-    """One file of a dataset and what a good copy of it looks like."""
+    """One file of a dataset and what a good copy of it looks like (`also`: other accepted copies).
+    """
 
     relpath: str  # path inside the dataset's folder, '/'-separated
     size: int | None = None  # exact size in bytes, when it is known
     md5: str | None = None  # the official MD5, when the authors publish one
     sha256: str | None = None  # SHA-256 of the same bytes, when known
     check: Callable[[Path], None] | None = None  # structural check; raises DatasetCorruptError
+    sha1: str | None = None  # SHA-1, when that is the checksum known
+    also: tuple[FileSpec, ...] = ()  # other versions accepted at this path, told apart by size
+    what: str = "official"  # names this version in messages
+
+    @property
+    def pinned(self) -> bool:
+        """True when some version of the file has a checksum of its own."""
+        return any(v.md5 or v.sha256 or v.sha1 for v in (self, *self.also))
 
 
 @dataclass(frozen=True)
@@ -119,23 +129,51 @@ FASHION_MNIST = DatasetSpec(
 )
 
 _BIN = "cifar-10-batches-bin/"
-_DATA_BATCH_BYTES = RECORDS_PER_BATCH * 3073
+_BATCH_BYTES = RECORDS_PER_BATCH * RECORD_BYTES
+_MIRROR_TEST_RECORDS = 1_000  # the offline mirror's test batch: the official one's first 1,000
+# (official SHA-1, SHA-256 of the same bytes) of data_batch_1..5.bin; README of ../shared/data.
+_TRAIN_HASHES = (
+    ("aadd24acce27caa71bf4b10992e9e7b2d74c2540",
+     "cee916563c9f80d84e3cc88e17fdc0941787f1244f00a67874d45b261883ada5"),
+    ("c0ba65cce70568cd57b4e03e9ac8d2a5367c1795",
+     "a591ca11fa1708a91ee40f54b3da4784ccd871ecf2137de63f51ada8b3fa57ed"),
+    ("1dd00a74ab1d17a6e7d73e185b69dbf31242f295",
+     "bbe8596564c0f86427f876058170b84dac6670ddf06d79402899d93ceea26f67"),
+    ("aab85764eb3584312d3c7f65fd2fd016e36a258e",
+     "014e562d6e23c72197cc727519169a60359f5eccd8945ad5a09d710285ff4e48"),
+    ("26e2849e66a845b7f1e4614ae70f4889ae604628",
+     "755304fc0b379caeae8c14f0dac912fbc7d6cd469eb67a1029a08a39453a9add"),
+)
 CIFAR10 = DatasetSpec(
     name="cifar-10",
     title="CIFAR-10",
     homepage="https://www.cs.toronto.edu/~kriz/cifar.html",
     files=(
         *(
+            # Hashed once by SHA-256 (the same bytes as the official SHA-1 noted above).
             FileSpec(
                 f"{_BIN}data_batch_{i}.bin",
-                _DATA_BATCH_BYTES,
+                _BATCH_BYTES,
+                sha256=sha256,
                 check=partial(check_batch, records=RECORDS_PER_BATCH),
             )
-            for i in range(1, 6)
+            for i, (_sha1, sha256) in enumerate(_TRAIN_HASHES, start=1)
         ),
-        # No size: a shortened test batch (like the offline mirror's) is allowed and warned about.
         FileSpec(
-            f"{_BIN}test_batch.bin", check=partial(check_batch, max_records=CIFAR10_TEST_RECORDS)
+            f"{_BIN}test_batch.bin",
+            CIFAR10_TEST_RECORDS * RECORD_BYTES,
+            sha1="67eb016db431130d61cd03c7ad570b013799c88c",
+            check=partial(check_batch, records=CIFAR10_TEST_RECORDS),
+            # The offline mirror's shortened copy, loaded with a warning (see cifar.read_batches).
+            also=(
+                FileSpec(
+                    f"{_BIN}test_batch.bin",
+                    _MIRROR_TEST_RECORDS * RECORD_BYTES,
+                    sha256="8314c96d7cd65618193bab23acdd5d4c4af15bf6dd00a1781d55beedf3be1ef5",
+                    check=partial(check_batch, records=_MIRROR_TEST_RECORDS),
+                    what="the offline mirror's first 1,000 test records",
+                ),
+            ),
         ),
         FileSpec(
             f"{_BIN}batches.meta.txt",
@@ -145,7 +183,11 @@ CIFAR10 = DatasetSpec(
         ),
     ),
     mirrors=("https://www.cs.toronto.edu/~kriz/",),
-    archive=FileSpec("cifar-10-binary.tar.gz", md5="c32a1d4ab5d03f1284b67883e8d87530"),
+    archive=FileSpec(
+        "cifar-10-binary.tar.gz",
+        md5="c32a1d4ab5d03f1284b67883e8d87530",
+        sha1="fab780a1e191a7eda0f345501ccd62d20f7ed891",
+    ),
 )
 
 DATASETS: dict[str, DatasetSpec] = {s.name: s for s in (MNIST, FASHION_MNIST, CIFAR10)}

@@ -1,23 +1,22 @@
 """Locating dataset files: `$COURSE_DATA_DIR/<dataset>/` → the user cache → a verified download.
 
-Every file is checked (size, official MD5/SHA-256, a `SHA256SUMS` beside the data, structure) before
-use, and a good result is remembered by (path, size, mtime). Damaged files are never used silently.
+Every file is checked (size, pinned MD5/SHA-1/SHA-256, a `SHA256SUMS` beside the data, structure)
+before use, and a good result is remembered by (path, inode, size, mtime, ctime): a replacement
+cannot keep all of them. Damaged files are never used silently.
 """
 
 from __future__ import annotations
 
 import hashlib
-import http.client
 import os
-import posixpath
-import tarfile
-import tempfile
-import urllib.error
-import urllib.request
+import stat
 import warnings
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from pathlib import Path
 
+from . import checksums, mirrors
+from .checksums import file_identity, listed_sha256
+from .download import fetch_url
 from .errors import DatasetCorruptError, DatasetNotFoundError
 from .sources import DatasetSpec, FileSpec, get_spec
 
@@ -31,9 +30,7 @@ __all__ = [
     "verify_file",
 ]
 
-_VERIFIED: set[tuple] = set()  # (path, size, mtime_ns, spec, listed sha256) of files known good
-_SUMS: dict[tuple, dict[str, str]] = {}  # parsed SHA256SUMS files, by (path, mtime_ns)
-_DOWNLOAD_ERRORS = (OSError, ValueError, http.client.HTTPException, tarfile.TarError, EOFError)
+_VERIFIED: set[tuple] = set()  # (path, file identity, spec, listed sha256) of files known good
 
 
 def data_root() -> Path | None:
@@ -57,56 +54,12 @@ def downloads_allowed(download: bool | None = None) -> bool:
     return os.environ.get("COURSE_OFFLINE", "").strip().lower() not in {"1", "true", "yes"}
 
 
-def fetch_url(url: str, dest: Path, desc: str | None = None, timeout: float = 60.0) -> None:
-    """Download `url` into the file `dest`, with a progress bar. Tests replace this function."""
-    from tqdm.auto import tqdm  # imported here: importing course_lib.data stays light
-
-    request = urllib.request.Request(url, headers={"User-Agent": "course_lib"})
-    with urllib.request.urlopen(request, timeout=timeout) as response, open(dest, "wb") as out:
-        total = int(response.headers.get("Content-Length") or 0) or None
-        with tqdm(
-            total=total,
-            unit="B",
-            unit_scale=True,
-            unit_divisor=1024,
-            desc=desc or posixpath.basename(url),
-        ) as bar:
-            while chunk := response.read(1 << 20):
-                out.write(chunk)
-                bar.update(len(chunk))
-
-
 def clear_verified() -> None:
-    """Forget which files were verified (the next `locate` re-hashes them)."""
+    """Forget which files were verified (the next `locate` re-hashes them) and which mirrors
+    stalled."""
     _VERIFIED.clear()
-    _SUMS.clear()
-
-
-def _sums_table(path: Path) -> dict[str, str]:
-    """A SHA256SUMS file as {relative path: sha256}; empty if there is none."""
-    try:
-        key = (str(path), path.stat().st_mtime_ns)
-    except OSError:
-        return {}
-    if key not in _SUMS:
-        table = {}
-        for line in path.read_text(encoding="utf-8").splitlines():
-            parts = line.strip().split(maxsplit=1)
-            if len(parts) == 2 and not line.startswith("#"):
-                table[posixpath.normpath(parts[1].lstrip("*"))] = parts[0].lower()
-        _SUMS[key] = table
-    return _SUMS[key]
-
-
-def _listed_sha256(root: Path, dataset: str, relpath: str) -> tuple[str, Path] | None:
-    """The SHA-256 a SHA256SUMS lists for the file: at the root, or in the dataset's folder."""
-    for sums, key in (
-        (root / "SHA256SUMS", f"{dataset}/{relpath}"),
-        (root / dataset / "SHA256SUMS", relpath),
-    ):
-        if digest := _sums_table(sums).get(key):
-            return digest, sums
-    return None
+    checksums.forget_parsed()
+    mirrors.forget_stalled()
 
 
 def _digests(path: Path, algorithms: Iterable[str]) -> dict[str, str]:
@@ -122,115 +75,91 @@ def _digests(path: Path, algorithms: Iterable[str]) -> dict[str, str]:
 def verify_file(path: Path, spec: FileSpec, listed: tuple[str, Path] | None = None) -> None:
     """Check size, checksums (the spec's and a SHA256SUMS entry `listed`) and structure.
 
-    Raises DatasetCorruptError naming the file, the expected and actual values.
+    A spec with versions (`also`) accepts any of them, chosen by size. Raises DatasetCorruptError
+    naming the file, the expected and actual values (or why it cannot be read).
     """
-    st = path.stat()
-    key = (str(path), st.st_size, st.st_mtime_ns, spec, listed)
-    if key in _VERIFIED:
-        return
-    problems = []
-    if spec.size is not None and st.st_size != spec.size:
-        problems.append(
-            f"size {st.st_size:,} bytes, expected {spec.size:,} (truncated or incomplete)"
-        )
-    expected = [(a, d, "official") for a, d in (("md5", spec.md5), ("sha256", spec.sha256)) if d]
-    if listed:
-        expected.append(("sha256", listed[0], f"listed in {listed[1]}"))
-    actual = _digests(path, {a for a, _, _ in expected})
-    for algorithm, digest, source in expected:
-        if actual[algorithm] != digest:
-            problems.append(
-                f"{algorithm.upper()} checksum mismatch: expected {digest} ({source}), "
-                f"got {actual[algorithm]}"
-            )
-    if problems:
-        raise DatasetCorruptError(f"{path} is damaged: " + "; ".join(problems) + ".")
-    if spec.check is not None:
-        spec.check(path)
+    try:
+        st = path.stat()
+        key = (str(path), *file_identity(st), spec, listed)
+        if key in _VERIFIED:
+            return
+        versions = (spec, *spec.also)
+        version = next((v for v in versions if v.size in (None, st.st_size)), spec)
+        problems = []
+        if version.size is not None and st.st_size != version.size:
+            sizes = " or ".join(f"{v.size:,} ({v.what})" for v in versions if v.size)
+            if len(versions) == 1:
+                sizes = f"{spec.size:,} (truncated or incomplete)"
+            problems.append(f"size {st.st_size:,} bytes, expected {sizes}{_looks_like(path)}")
+        elif version.check is not None:
+            version.check(path)  # first: it says what is wrong (a bad label, a pickle, ...)
+        expected = [
+            (a, d, version.what)
+            for a, d in (("md5", version.md5), ("sha1", version.sha1), ("sha256", version.sha256))
+            if d
+        ]
+        if listed:
+            expected.append(("sha256", listed[0], f"listed in {listed[1]}"))
+        actual = _digests(path, {a for a, _, _ in expected})
+        for algorithm, digest, source in expected:
+            if actual[algorithm] != digest:
+                problems.append(
+                    f"{algorithm.upper()} checksum mismatch: expected {digest} ({source}), "
+                    f"got {actual[algorithm]}"
+                )
+        if problems:
+            raise DatasetCorruptError(f"{path} is damaged: " + "; ".join(problems) + ".")
+    except OSError as e:
+        raise DatasetCorruptError(
+            f"{path} cannot be read: {e.strerror}. Make it readable (chmod a+r {path}) or "
+            "replace it."
+        ) from None
     _VERIFIED.add(key)
 
 
-def _fetch_verified(url: str, dest: Path, verify: Callable[[Path], None]) -> None:
-    """Download to a temporary file beside `dest`, verify it, then move it into place atomically."""
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp_name = tempfile.mkstemp(dir=dest.parent, prefix=f".{dest.name}.", suffix=".part")
-    os.close(fd)
-    tmp = Path(tmp_name)
+def _looks_like(path: Path) -> str:
+    """What a file of the wrong size seems to be, when its first bytes tell."""
+    with open(path, "rb") as f:
+        head = f.read(16).lstrip()
+    if not head:
+        return "; it is empty"
+    if head[:1] == b"\x80" and head[1:2] < b"\x06":
+        return "; it is a pickle (CIFAR-10's python version?), which course_lib never unpickles"
+    if head[:2] == b"\x1f\x8b":
+        return "; it is gzip-compressed (the file inside is wanted?)"
+    if head[:1] == b"<":
+        return "; it looks like a web page (an error page saved as the file?)"
+    return ""
+
+
+def _folder_note(folder: Path) -> str:
+    """' (no such folder)' and the like, for a folder in the not-found message."""
+    if _is_folder(folder):
+        return ""
+    if folder.is_symlink():
+        return f" (a symbolic link to {os.readlink(folder)}, which is not a folder)"
+    return " (not a folder)" if os.path.lexists(folder) else " (no such folder)"
+
+
+def _is_file(path: Path, remedy: str) -> bool:
+    """True for a regular file (or a link to one), False when nothing is there.
+
+    Anything else there (a folder, a dangling link, a path that cannot be examined) raises
+    DatasetCorruptError saying what it is, then `remedy`.
+    """
     try:
-        fetch_url(url, tmp, desc=dest.name)
-        verify(tmp)
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def _download(spec: DatasetSpec, missing: list[FileSpec], folder: Path) -> list[str]:
-    """Fetch the missing files into `folder`; return what went wrong (empty when all arrived)."""
-    if spec.archive is None:
-        failures, unreachable = [], set()
-        for f in missing:
-            errors = []
-            for base in spec.mirrors:
-                url = base + posixpath.basename(f.relpath)
-                if base in unreachable:
-                    errors.append(f"{url}: skipped, the server was unreachable")
-                    continue
-                try:
-                    _fetch_verified(url, folder / f.relpath, lambda p, f=f: verify_file(p, f))
-                    break
-                except _DOWNLOAD_ERRORS as e:
-                    errors.append(f"{url}: {e}")
-                    # No connection at all (not an HTTP error): don't wait on it for every file.
-                    if type(e) is urllib.error.URLError:
-                        unreachable.add(base)
-            else:
-                failures += errors
-        return failures
-    archive = folder / spec.archive.relpath
-    errors = []
-    for base in spec.mirrors:
-        url = base + spec.archive.relpath
-        try:
-            _fetch_verified(url, archive, lambda p: verify_file(p, spec.archive))
-            return _extract(archive, missing, folder)
-        except _DOWNLOAD_ERRORS as e:
-            errors.append(f"{url}: {e}")
-        finally:
-            archive.unlink(missing_ok=True)  # the extracted files are all that is kept
-    return errors
-
-
-def _extract(archive: Path, missing: list[FileSpec], folder: Path) -> list[str]:
-    """Extract the missing files from a verified tar archive and record their SHA-256."""
-    wanted = {f.relpath: f for f in missing}
-    errors, placed = [], {}
-    with tarfile.open(archive, "r:*") as tar, tempfile.TemporaryDirectory(dir=folder) as tmp:
-        members = [
-            m for m in tar.getmembers() if m.isfile() and posixpath.normpath(m.name) in wanted
-        ]
-        # filter="data" refuses links, device files and paths that leave `tmp` (PEP 706).
-        tar.extractall(tmp, members=members, filter="data")
-        for relpath, f in wanted.items():
-            src = Path(tmp, relpath)
-            if not src.is_file():
-                errors.append(f"{archive.name} has no member {relpath}")
-                continue
-            try:
-                verify_file(src, f)
-            except DatasetCorruptError as e:
-                errors.append(f"{archive.name}: {e}")
-                continue
-            placed[relpath] = _digests(src, ["sha256"])["sha256"]
-            (folder / relpath).parent.mkdir(parents=True, exist_ok=True)
-            os.replace(src, folder / relpath)
-    # These files have no official checksum: record those extracted from the verified archive.
-    sums = folder / "SHA256SUMS"
-    table = {**_sums_table(sums), **placed}
-    fd, tmp_sums = tempfile.mkstemp(dir=folder, prefix=".SHA256SUMS.", suffix=".part")
-    with os.fdopen(fd, "w", encoding="utf-8") as out:
-        out.writelines(f"{d}  {p}\n" for p, d in sorted(table.items()))
-    os.replace(tmp_sums, sums)
-    return errors
+        st = path.stat()
+    except (FileNotFoundError, NotADirectoryError):
+        if not path.is_symlink():
+            return False
+        what = f"a symbolic link to {os.readlink(path)}, which does not exist"
+    except OSError as e:
+        what = f"not accessible ({e.strerror})"
+    else:
+        if stat.S_ISREG(st.st_mode):
+            return True
+        what = "a directory" if stat.S_ISDIR(st.st_mode) else "not a regular file"
+    raise DatasetCorruptError(f"{path} is {what}, where the file {path.name} should be.\n{remedy}")
 
 
 def locate(
@@ -247,35 +176,45 @@ def locate(
     spec = get_spec(dataset) if isinstance(dataset, str) else dataset
     wanted = [spec.file(r) for r in files] if files is not None else list(spec.files)
     data, cache = data_root(), cache_root()
+    if data is not None and not _is_folder(data):
+        warnings.warn(
+            f"COURSE_DATA_DIR={data} does not exist or is not a folder: it is ignored, and the "
+            f"files are looked for in the cache ({cache})"
+            + (" and downloaded." if downloads_allowed(download) else "."),
+            stacklevel=2,
+        )
     found: dict[str, Path] = {}
     missing: list[FileSpec] = []
     notes: list[str] = []
+    in_data = (
+        f"It is in COURSE_DATA_DIR ({data}), which course_lib never modifies: replace it with a "
+        f"good copy (official source: {spec.homepage}), or delete it to use the cache "
+        f"({cache / spec.name}) and download instead."
+    )
+    in_cache = "It is in the cache: remove it, or set COURSE_CACHE_DIR to another folder."
     for f in wanted:
-        if data is not None and (path := data / spec.name / f.relpath).is_file():
+        if data is not None and _is_file(path := data / spec.name / f.relpath, in_data):
+            listed = listed_sha256(data, spec, f)  # an unusable SHA256SUMS is an error of its own
             try:
-                verify_file(path, f, _listed_sha256(data, spec.name, f.relpath))
+                verify_file(path, f, listed)
             except DatasetCorruptError as e:
-                raise DatasetCorruptError(
-                    f"{e}\nIt is in COURSE_DATA_DIR ({data}), which course_lib never modifies: "
-                    f"replace it with a good copy (official source: {spec.homepage}), or delete it "
-                    f"to use the cache ({cache / spec.name}) and download instead."
-                ) from None
+                raise DatasetCorruptError(f"{e}\n{in_data}") from None
             found[f.relpath] = path
             continue
-        if (path := cache / spec.name / f.relpath).is_file():
+        if _is_file(path := cache / spec.name / f.relpath, in_cache):
+            listed = listed_sha256(cache, spec, f)
             try:
-                verify_file(path, f, _listed_sha256(cache, spec.name, f.relpath))
+                verify_file(path, f, listed)
                 found[f.relpath] = path
                 continue
             except DatasetCorruptError as e:
-                warnings.warn(f"{e} Deleted the cached copy; fetching a fresh one.", stacklevel=2)
-                path.unlink(missing_ok=True)
+                _drop_cached(path, e)
                 notes.append(f"deleted the damaged cached copy {path}")
         missing.append(f)
     if not missing:
         return found
     if downloads_allowed(download):
-        failures = _download(spec, missing, cache / spec.name)
+        failures = mirrors.download(spec, missing, cache / spec.name, fetch_url, verify_file)
     else:
         failures = ["off (COURSE_OFFLINE=1 or download=False)"]
     still = [f for f in missing if not (cache / spec.name / f.relpath).is_file()]
@@ -287,6 +226,27 @@ def locate(
     return found
 
 
+def _is_folder(path: Path) -> bool:
+    try:
+        return stat.S_ISDIR(path.stat().st_mode)
+    except OSError:
+        return False
+
+
+def _drop_cached(path: Path, error: DatasetCorruptError) -> None:
+    """Delete a damaged cached copy (it is fetched again), or say what to do if the cache is
+    read-only."""
+    try:
+        path.unlink(missing_ok=True)
+    except OSError as e:
+        raise DatasetCorruptError(
+            f"{error}\nThe cached copy cannot be deleted ({e.strerror}): the cache "
+            f"{path.parent} is read-only here. Set COURSE_CACHE_DIR to a writable folder (a "
+            f"verified copy is downloaded there), or delete {path} yourself."
+        ) from None
+    warnings.warn(f"{error} Deleted the cached copy; fetching a fresh one.", stacklevel=3)
+
+
 def _not_found_message(
     spec: DatasetSpec,
     still: list[FileSpec],
@@ -295,17 +255,22 @@ def _not_found_message(
     failures: list[str],
     notes: list[str],
 ) -> str:
-    target = (data or cache) / spec.name
+    target = (data if data is not None and _is_folder(data) else cache) / spec.name
     data_folder = data / spec.name if data else None
     folders = [("COURSE_DATA_DIR", data_folder), ("cache", cache / spec.name)]
     searched = [
-        f"{label}: {folder}" + ("" if folder.is_dir() else " (no such folder)")
-        if folder
-        else f"{label}: not set"
+        f"{label}: {folder}" + _folder_note(folder) if folder else f"{label}: not set"
         for label, folder in folders
     ]
+    checked = (
+        "each file is checked against its pinned size and checksum before use"
+        if all(f.pinned for f in still)
+        else "files put there by hand are checked only for size and structure: let course_lib "
+        "download them, and it records their SHA-256"
+    )
     source = (
-        f"They come from {spec.mirrors[0]}{spec.archive.relpath}: extract it into {target}."
+        f"They come from {spec.mirrors[0]}{spec.archive.relpath} ({spec.homepage}): extract "
+        f"its files into {target}; {checked}."
         if spec.archive
         else f"Official source: {spec.homepage}"
     )

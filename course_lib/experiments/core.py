@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import torch
 from torch import nn
 
-from ..data import Augment, DeviceBatches, ImageSet
+from ..data import Augmentation, DeviceBatches, ImageSet
 from ..training import History, TrainConfig, fit
 
 __all__ = ["Outcome", "train_classifier"]
@@ -45,7 +45,7 @@ class Outcome:
 
 def train_classifier(make_model: Callable[[], nn.Module], train: ImageSet, test: ImageSet | None,
                      config: TrainConfig, batch_size: int, device: torch.device | str,
-                     augment: Augment | None = None, progress: bool = False) -> Outcome:
+                     augment: Augmentation | None = None, progress: bool = False) -> Outcome:
     """Normalize with `train`'s channel statistics, build the model from `config.seed`, and fit.
 
     Batches are shuffled from `config.seed` too, so a seed fixes the whole run.

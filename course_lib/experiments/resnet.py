@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import torch
 
-from ..data import Augment, load_cifar10
+from ..data import Augmentation, load_cifar10
 from ..models import cifar_resnet
 from ..profile import Profile
 from ..training import TrainConfig
@@ -55,4 +55,4 @@ def cifar_resnet_run(depth: int, profile: Profile, seed: int, device: torch.devi
     config = TrainConfig.for_profile(profile, seed=seed)
     return train_classifier(lambda: cifar_resnet(depth), train, test, config,
                             profile.batch_size // 4, device,
-                            augment=Augment(flip=True, crop_padding=4), progress=progress)
+                            augment=Augmentation(hflip=True, crop_padding=4), progress=progress)

@@ -10,7 +10,7 @@ from dataclasses import replace
 import torch
 from torch import nn
 
-from ..data import Augment, DeviceBatches, ImageSet, load_cats_vs_dogs
+from ..data import Augmentation, DeviceBatches, ImageSet, load_cats_vs_dogs
 from ..pretrained import Pretrained, PretrainSpec, pretrained_cnn
 from ..profile import Profile
 from ..training import History, TrainConfig, evaluate, fit
@@ -52,7 +52,7 @@ def transfer_runs(profile: Profile, seed: int, device: torch.device | str,
     splits = load_cats_vs_dogs()
     train = splits.train.subset(profile.take(len(splits.train)), seed=seed)
     val = splits.val.subset(profile.take(len(splits.val), "test"), seed=seed)
-    config, flip_crop = transfer_config(profile, seed), Augment(flip=True, crop_padding=4)
+    config, flip_crop = transfer_config(profile, seed), Augmentation(hflip=True, crop_padding=4)
 
     def batches(data: ImageSet, augment=None, shuffle=False, size=64) -> DeviceBatches:
         return DeviceBatches(data, size, device, shuffle=shuffle, augment=augment,

@@ -1,4 +1,4 @@
-"""The architecture browser (chapters 09–10): pick a landmark network and see its layer table,
+"""The architecture explorer (chapters 09–10): pick a landmark network and see its layer table,
 the size of every feature map and where its parameters sit. The tables come from
 `models.zoo.layer_table` (meta device: nothing is allocated or computed, the counts are exact).
 """
@@ -15,7 +15,7 @@ from ..models.zoo import ARCHITECTURES, LayerTable, layer_table
 from .frames import StaticSlider, explorer_html
 from .widgets import Explorer, interactive_explorer
 
-__all__ = ["architecture_browser", "architecture_browser_static", "render_architecture"]
+__all__ = ["architecture_explorer", "architecture_explorer_static", "render_architecture"]
 
 
 @lru_cache(maxsize=len(ARCHITECTURES))
@@ -103,7 +103,8 @@ def render_architecture(name: str, table: LayerTable | None = None) -> Figure:
     return fig
 
 
-def architecture_browser_static(names: list[str] | None = None, dpi: float = 72) -> StaticSlider:
+def architecture_explorer_static(names: list[str] | None = None,
+                                 dpi: float = 72) -> StaticSlider:
     """Kernel-free form: one pre-rendered frame per architecture, stepped by a slider."""
     names = list(ARCHITECTURES) if names is None else names
     return explorer_html(render_architecture, [{"name": n} for n in names],
@@ -111,7 +112,7 @@ def architecture_browser_static(names: list[str] | None = None, dpi: float = 72)
                          interval_ms=1500)
 
 
-def architecture_browser(dpi: float = 80) -> Explorer:
+def architecture_explorer(dpi: float = 80) -> Explorer:
     """Live form (needs a running kernel): a dropdown of ARCHITECTURES."""
     import ipywidgets as widgets  # only here: importing the library needs no widget stack
 

@@ -14,6 +14,7 @@ from matplotlib.figure import Figure
 
 from ..data import augment as A
 from ..data.augment_pipeline import KERAS_LECTURE_SETTINGS, from_keras
+from ..data.mixing import mix
 from .frames import StaticSlider, explorer_html
 from .widgets import Explorer, interactive_explorer
 
@@ -56,8 +57,8 @@ AUGMENTATIONS: dict[str, Transform] = {
     "random erasing": Transform(
         lambda x, a, f, g: A.random_erasing(x, 1.0, scale=(a, a), value=0.5, generator=g),
         0.02, 0.5, 0.15, "area fraction"),
-    "mixup": Transform(lambda x, a, f, g: A.mix(x, torch.zeros(_n(x), 1),
-                                                torch.roll(torch.arange(_n(x)), 1), a)[0],
+    "mixup": Transform(lambda x, a, f, g: mix(x, torch.zeros(_n(x), 1),
+                                              torch.roll(torch.arange(_n(x)), 1), a)[0],
                        0, 1, 0.6, "λ, weight of the original"),
     "Keras ImageDataGenerator": Transform(
         lambda x, a, f, g: from_keras(**(KERAS_LECTURE_SETTINGS | {"fill_mode": f}))(x, g),

@@ -11,28 +11,30 @@ import numpy as np
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from ..ops import BLUR, SHARPEN, SOBEL_X, SOBEL_Y, conv2d, conv_output_size, sobel
+from ..ops import (
+    BLUR,
+    SHARPEN,
+    SOBEL_X,
+    SOBEL_Y,
+    WORKED_EXAMPLE_IMAGE,
+    WORKED_EXAMPLE_KERNEL,
+    conv2d,
+    conv_output_size,
+    sobel,
+)
 from ..plotting import MAX_NUMBERED, cell_fontsize, format_number, show_matrix
 from .frames import StaticSlider, explorer_html
 from .widgets import Explorer, interactive_explorer
 
 __all__ = [
     "EXPLORER_KERNELS",
-    "WORKED_EXAMPLE_IMAGE",
-    "WORKED_EXAMPLE_KERNEL",
     "conv_explorer",
     "conv_explorer_static",
-    "filter_response_static",
+    "filter_response_explorer_static",
     "parse_kernel",
     "render_conv_step",
     "render_filter_response",
 ]
-
-# Chapter 03's worked example: this input and kernel give [[4, 3, 4], [2, 4, 3], [2, 3, 4]].
-WORKED_EXAMPLE_IMAGE = np.array(
-    [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]]
-)
-WORKED_EXAMPLE_KERNEL = np.array([[1, 0, 1], [0, 1, 0], [1, 0, 1]])
 
 # The explorers' kernel choices, by the names shown in their menus (the kernels are ops.filters').
 EXPLORER_KERNELS: dict[str, np.ndarray] = {
@@ -228,7 +230,7 @@ def render_filter_response(image: np.ndarray, kernel: np.ndarray, name: str = ""
     return fig
 
 
-def filter_response_static(
+def filter_response_explorer_static(
     image: np.ndarray, kernels: dict[str, np.ndarray] | None = None, dpi: float = 72
 ) -> StaticSlider:
     """The kernel-free filter explorer: `render_filter_response` for each named kernel."""

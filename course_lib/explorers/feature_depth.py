@@ -16,7 +16,7 @@ from ..transfer import block_features, linear_probe
 from .frames import StaticSlider, explorer_html
 from .widgets import Explorer, interactive_explorer
 
-__all__ = ["DepthProbe", "depth_probe", "feature_depth_explorer", "feature_depth_static",
+__all__ = ["DepthProbe", "depth_probe", "feature_depth_explorer", "feature_depth_explorer_static",
            "pca_2d", "render_feature_depth"]
 
 
@@ -100,7 +100,7 @@ def render_feature_depth(probe: DepthProbe, depth: int = 1) -> Figure:
     return fig
 
 
-def feature_depth_static(probe: DepthProbe, dpi: float = 72) -> StaticSlider:
+def feature_depth_explorer_static(probe: DepthProbe, dpi: float = 72) -> StaticSlider:
     """The kernel-free explorer: one frame per depth."""
     grid = [{"probe": probe, "depth": d} for d in range(1, len(probe.blocks) + 1)]
     return explorer_html(

@@ -14,7 +14,8 @@ from ..layer_trace import LayerSpec, TraceRow, conv, pool, trace_layers
 from .frames import StaticSlider, explorer_html
 from .widgets import Explorer, interactive_explorer
 
-__all__ = ["layer_trace_explorer", "layer_trace_static", "render_layer_trace", "stack_layers"]
+__all__ = ["layer_trace_explorer", "layer_trace_explorer_static", "render_layer_trace",
+           "stack_layers"]
 
 
 def stack_layers(blocks: int, kernel_size: int, stride: int, padding: int | str,
@@ -90,7 +91,8 @@ def render_layer_trace(input_size: int = 32, kernel_size: int = 3, stride: int =
     return fig
 
 
-def layer_trace_static(input_size: int = 32, blocks: int = 3, dpi: float = 72) -> StaticSlider:
+def layer_trace_explorer_static(input_size: int = 32, blocks: int = 3,
+                                dpi: float = 72) -> StaticSlider:
     """The kernel-free explorer: every combination of F ∈ {3, 5}, P ∈ {0, same}, S ∈ {1, 2} and
     pooling on/off, for a `blocks`-block stack on an input_size² RGB input."""
     grid = [{"input_size": input_size, "kernel_size": f, "padding": p, "stride": s,

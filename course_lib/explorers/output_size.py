@@ -19,7 +19,7 @@ from .widgets import Explorer, interactive_explorer
 __all__ = [
     "OUTPUT_SIZE_CASES",
     "output_size_explorer",
-    "output_size_static",
+    "output_size_explorer_static",
     "output_size_story",
     "render_output_size",
 ]
@@ -127,7 +127,7 @@ def _label(p: dict[str, Any]) -> str:
     return f"N={p['n']}, F={p['kernel_size']}, P={p['padding']}, S={p['stride']}"
 
 
-def output_size_static(
+def output_size_explorer_static(
     cases: tuple[tuple[int, int, int, int], ...] = OUTPUT_SIZE_CASES, dpi: float = 72
 ) -> StaticSlider:
     """The kernel-free output-size explorer: one frame per (N, F, P, S) case."""

@@ -23,7 +23,7 @@ __all__ = [
     "POOLING_EXAMPLE",
     "POOLING_KINDS",
     "pooling_explorer",
-    "pooling_static",
+    "pooling_explorer_static",
     "render_pooling",
 ]
 
@@ -137,7 +137,7 @@ def render_pooling(
     return fig
 
 
-def pooling_static(x: np.ndarray = POOLING_EXAMPLE, dpi: float = 72) -> StaticSlider:
+def pooling_explorer_static(x: np.ndarray = POOLING_EXAMPLE, dpi: float = 72) -> StaticSlider:
     """The kernel-free pooling explorer: each kind with 2×2/2, 2×2/2 ceil mode (not stochastic)
     and AlexNet's overlapping 3×3/2."""
     grid: list[dict[str, Any]] = []

@@ -21,7 +21,7 @@ __all__ = [
     "RF_STACKS",
     "field_formula",
     "receptive_field_explorer",
-    "receptive_field_static",
+    "receptive_field_explorer_static",
     "render_receptive_field",
 ]
 
@@ -49,12 +49,11 @@ RF_STACKS: dict[str, list[Layer]] = {
 
 def field_formula(layers: list[Layer]) -> str:
     """'r = 1 + 2·1 + 2·1 = 5': one term d·(k − 1)·(jump below) per layer."""
-    terms, jump = [], 1
-    for layer in layers:
-        d = f"{layer.dilation}·" if layer.dilation > 1 else ""
-        terms.append(f"{d}{layer.kernel_size - 1}·{jump}")
-        jump *= layer.stride
-    return f"r = 1 + {' + '.join(terms)} = {receptive_field(layers)[-1].size}"
+    steps = receptive_field(layers)
+    below = [1] + [step.jump for step in steps[:-1]]  # the jump of the map each layer reads
+    terms = [f"{f'{layer.dilation}·' if layer.dilation > 1 else ''}{layer.kernel_size - 1}·{jump}"
+             for layer, jump in zip(layers, below, strict=True)]
+    return f"r = 1 + {' + '.join(terms)} = {steps[-1].size}"
 
 
 def _resolve(stack: str | list[Layer | tuple[int, ...]]) -> list[Layer]:
@@ -140,7 +139,7 @@ def render_receptive_field(
     return fig
 
 
-def receptive_field_static(
+def receptive_field_explorer_static(
     stacks: list[str] | None = None, input_size: int = 15, dpi: float = 72
 ) -> StaticSlider:
     """The kernel-free receptive-field explorer: one frame per stack, centre unit, then the

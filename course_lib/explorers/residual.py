@@ -19,7 +19,7 @@ from .frames import StaticSlider, explorer_html
 from .widgets import Explorer, interactive_explorer
 
 __all__ = ["EXPLORER_DEPTHS", "gradient_flow", "gradient_flow_explorer",
-           "gradient_flow_static", "render_gradient_flow"]
+           "gradient_flow_explorer_static", "render_gradient_flow"]
 
 EXPLORER_DEPTHS = (8, 14, 20, 32, 44, 56, 110)  # 6n + 2
 
@@ -48,9 +48,12 @@ def gradient_flow(depth: int, plain: bool, width: int = 8, image_size: int = 8,
     g = torch.Generator().manual_seed(seed)
     x = torch.randn(batch_size, 3, image_size, image_size, generator=g)
     y = torch.randint(0, 10, (batch_size,), generator=g)
-    torch.manual_seed(seed)  # the same initial weights for the same (depth, plain, width)
-    with _one_thread():
+    # The layers draw their initial weights from the global RNG: seed a forked copy of it, so the
+    # same (depth, plain, width) gets the same weights and the caller's random stream is untouched.
+    with torch.random.fork_rng(devices=[]):
+        torch.manual_seed(seed)
         model = cifar_resnet(depth, plain=plain, width=width)
+    with _one_thread():
         return tuple(layer.norm for layer in layer_gradient_norms(model, x, y))
 
 
@@ -79,8 +82,8 @@ def render_gradient_flow(depth: int, width: int = 8, image_size: int = 8,
     return fig
 
 
-def gradient_flow_static(depths: tuple[int, ...] = EXPLORER_DEPTHS, dpi: float = 72,
-                         **kwargs) -> StaticSlider:
+def gradient_flow_explorer_static(depths: tuple[int, ...] = EXPLORER_DEPTHS, dpi: float = 72,
+                                  **kwargs) -> StaticSlider:
     """Kernel-free form: one pre-rendered frame per depth."""
     return explorer_html(lambda depth: render_gradient_flow(depth, **kwargs),
                          [{"depth": d} for d in depths], label=lambda p: f"depth {p['depth']}",

@@ -10,44 +10,38 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from .core import Case, CaseFailure, CheckResult, call, expect_int, run_cases
+import numpy as np
 
-__all__ = ["build_module", "check_inception", "check_lenet5", "check_vgg_param_count",
-           "count_params", "forward_eval", "inception_params_reference",
-           "vgg_param_count_reference"]
+from .core import Case, CaseFailure, CheckResult, call, expect_int, observe, run_cases
 
-
-def build_module(fn: Callable[..., Any], *args: Any) -> Any:
-    """The learner's fn(*args), which must be a torch module."""
-    from torch import nn
-
-    module = call(fn, *args)
-    if module is None:
-        raise CaseFailure("returned None: did you forget the `return` statement?")
-    if not isinstance(module, nn.Module):
-        raise CaseFailure(f"expected a torch.nn.Module, got a {type(module).__name__}")
-    return module
+__all__ = ["check_inception", "check_lenet5", "check_vgg_param_count", "forward_output",
+           "module_report"]
 
 
-def forward_eval(module: Any, x: Any) -> Any:
-    """module(x) in eval mode under no_grad, x a tensor or a shape (then zeros of it); the
-    module's exceptions become CaseFailures."""
-    import torch
+def module_report(fn: Callable[..., Any], args: Sequence[Any] = (),
+                  runs: Sequence[dict] = (), zero_params: bool = False) -> dict:
+    """What the learner's fn(*args) built, observed where it runs (probes.module): it must be a
+    torch module; runs are forward passes {"shape", "fill", "seed", "trace", "keep_input"}."""
+    report = observe(fn, "module", list(args), [dict(r) for r in runs], zero_params)
+    if not isinstance(report, dict) or not isinstance(report.get("module"), bool):
+        raise CaseFailure("the module could not be inspected")
+    if not report["module"]:
+        if report.get("none"):
+            raise CaseFailure("returned None: did you forget the `return` statement?")
+        raise CaseFailure(f"expected a torch.nn.Module, got a {report.get('type')}")
+    return report
 
-    x = x if isinstance(x, torch.Tensor) else torch.zeros(x)
-    module.eval()
-    with torch.no_grad():
-        try:
-            out = call(module, x)
-        except CaseFailure as e:
-            raise CaseFailure(f"the forward pass on a {tuple(x.shape)} input {e}") from None
-    if not isinstance(out, torch.Tensor):
-        raise CaseFailure(f"the forward pass returned a {type(out).__name__}, not a tensor")
+
+def forward_output(run: dict, shape: Sequence[int]) -> Any:
+    """The output array of one observed forward pass; CaseFailure saying how it failed."""
+    if run.get("not_tensor"):
+        raise CaseFailure(f"the forward pass {run['error']}")
+    if run.get("error"):
+        raise CaseFailure(f"the forward pass on a {tuple(shape)} input {run['error']}")
+    out = run.get("out")
+    if not isinstance(out, np.ndarray):
+        raise CaseFailure("the forward pass gave no output")
     return out
-
-
-def count_params(module: Any) -> int:
-    return sum(p.numel() for p in module.parameters())
 
 
 # ------------------------------------------------------------------------------------ LeNet-5
@@ -57,29 +51,10 @@ LENET_SHAPES = {"Conv2d": [(6, 28, 28), (16, 10, 10), (120, 1, 1)],
 LENET_NAMES = {"Conv2d": ["C1", "C3", "C5"], "AvgPool2d": ["S2", "S4"]}
 
 
-def _lenet_trace(model: Any) -> tuple[dict[str, list], str]:
-    """Output shapes (C, H, W) of the model's Conv2d and AvgPool2d/MaxPool2d layers on one
-    (1, 1, 32, 32) input, in call order, and the error that stopped the forward pass ("" if
-    none). Hooks record the layers that ran before an error, so a wrong size can be located."""
-    import torch
-
-    shapes: dict[str, list] = {}
-    handles = []
-    for m in model.modules():
-        kind = type(m).__name__
-        if kind in ("Conv2d", "AvgPool2d", "MaxPool2d"):
-            handles.append(m.register_forward_hook(
-                lambda mod, inp, out, kind=kind: shapes.setdefault(kind, []).append(
-                    tuple(out.shape[1:]))))
-    error = ""
-    try:
-        forward_eval(model, torch.zeros(1, 1, 32, 32))
-    except CaseFailure as e:
-        error = str(e)
-    finally:
-        for h in handles:
-            h.remove()
-    return shapes, error
+def _traced(report: dict, run: int) -> dict[str, list]:
+    """The (C, H, W) output shapes of the Conv2d and pooling layers in one observed run."""
+    trace = report["runs"][run].get("trace") or {}
+    return {str(k): [tuple(s) for s in v] for k, v in trace.items()}
 
 
 def _lenet_shape_problem(shapes: dict[str, list]) -> str:
@@ -101,35 +76,35 @@ def _lenet_shape_problem(shapes: dict[str, list]) -> str:
 
 
 def check_lenet5(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn() -> nn.Module`, the textbook LeNet-5 (3 points)."""
+    """Check `fn() -> nn.Module`, the textbook LeNet-5."""
+    two, one = (2, 1, 32, 32), (1, 1, 32, 32)
 
     def output(fn: Callable[..., Any]) -> None:
-        model = build_module(fn)
+        report = module_report(fn, (), [{"shape": two}, {"shape": one, "trace": True}])
         try:
-            out = forward_eval(model, (2, 1, 32, 32))
+            out = forward_output(report["runs"][0], two)
         except CaseFailure as e:
-            problem = _lenet_shape_problem(_lenet_trace(model)[0])
+            problem = _lenet_shape_problem(_traced(report, 1))
             raise CaseFailure(f"{e}" + (f"; {problem}" if problem else "")) from None
         if tuple(out.shape) != (2, 10):
             raise CaseFailure(f"expected logits of shape (2, 10) for 2 images, got "
                               f"{tuple(out.shape)}")
 
     def maps(fn: Callable[..., Any]) -> None:
-        problem = _lenet_shape_problem(_lenet_trace(build_module(fn))[0])
+        problem = _lenet_shape_problem(_traced(module_report(fn, (), [{"shape": one,
+                                                                      "trace": True}]), 0))
         if problem:
             raise CaseFailure(problem)
 
     def counts(fn: Callable[..., Any]) -> None:
-        from torch import nn
-
-        model = build_module(fn)
-        if any(isinstance(m, nn.ReLU) for m in model.modules()):
+        report = module_report(fn)
+        if "ReLU" in report["types"]:
             raise CaseFailure("LeNet-5 uses tanh (nn.Tanh) after each layer; ReLU came with "
                               "AlexNet in 2012")
-        tanh = sum(isinstance(m, nn.Tanh) for m in model.modules())
+        tanh = report["types"].count("Tanh")
         if tanh != 4:
             raise CaseFailure(f"expected 4 nn.Tanh layers (after C1, C3, C5 and F6), found {tanh}")
-        expect_int(count_params(model), 61_706, [
+        expect_int(report["params"], 61_706, [
             (61_706 - 6 - 16 - 120 - 84 - 10, "did you turn off the biases? keep bias=True"),
             (60_000 + 850, "that is the 1998 count with the sparse C3 table: here C3 is a "
                            "plain (dense) convolution"),
@@ -184,8 +159,7 @@ def _vgg_mistakes(config: Sequence[int | str], in_channels: int, image_size: int
 
 
 def check_vgg_param_count(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(config, in_channels=3, image_size=224, hidden=4096, num_classes=1000) -> int`
-    (3 points)."""
+    """Check `fn(config, in_channels=3, image_size=224, hidden=4096, num_classes=1000) -> int`."""
     from ..models.vgg import VGG_CONFIGS
 
     def case(label: str, config: Sequence[int | str], **kwargs: Any) -> Case:
@@ -223,10 +197,7 @@ def inception_params_reference(in_channels: int, c1: int, c3_reduce: int, c3: in
 
 
 def check_inception(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(in_channels, c1, c3_reduce, c3, c5_reduce, c5, pool_proj) -> nn.Module`
-    (3 points)."""
-    import torch
-
+    """Check `fn(in_channels, c1, c3_reduce, c3, c5_reduce, c5, pool_proj) -> nn.Module`."""
     specs = {"3a": (192, 64, 96, 128, 16, 32, 32), "4e": (528, 256, 160, 320, 32, 128, 128)}
 
     def shape_case(name: str, size: int) -> Case:
@@ -234,7 +205,8 @@ def check_inception(fn: Callable[..., Any], verbose: bool = True) -> CheckResult
         out_channels = spec[1] + spec[3] + spec[5] + spec[6]
 
         def run(fn: Callable[..., Any]) -> None:
-            out = forward_eval(build_module(fn, *spec), (1, spec[0], size, size))
+            shape = (1, spec[0], size, size)
+            out = forward_output(module_report(fn, spec, [{"shape": shape}])["runs"][0], shape)
             got = tuple(out.shape[1:])
             if got == (out_channels, size, size):
                 return
@@ -253,12 +225,13 @@ def check_inception(fn: Callable[..., Any], verbose: bool = True) -> CheckResult
 
     def params_and_relu(fn: Callable[..., Any]) -> None:
         spec = specs["3a"]
-        module = build_module(fn, *spec)
         c_in, c1, c3r, c3, c5r, c5, pp = spec
+        shape = (1, c_in, 8, 8)
+        report = module_report(fn, spec, [{"shape": shape, "fill": "randn", "seed": 0}])
         ref = inception_params_reference(*spec)
         no_reduce = (c1 * (c_in + 1) + c3 * (c_in * 9 + 1) + c5 * (c_in * 25 + 1)
                      + pp * (c_in + 1))
-        expect_int(count_params(module), ref, [
+        expect_int(report["params"], ref, [
             (ref - c5 * c5r * 16, "the 5×5 branch has a 3×3 kernel (torchvision's slip): "
                                   "use kernel_size=5, padding=2"),
             (no_reduce, "no 1×1 reductions: the 3×3 and 5×5 convolutions must read the "
@@ -266,11 +239,9 @@ def check_inception(fn: Callable[..., Any], verbose: bool = True) -> CheckResult
             (ref - pp * (c_in + 1), "the pool branch needs its 1×1 projection (pool_proj)"),
             (ref - (c1 + c3r + c3 + c5r + c5 + pp), "did you turn off the biases?"),
         ])
-        torch.manual_seed(0)
-        module.eval()
-        with torch.no_grad():
-            out = call(module, torch.randn(1, c_in, 8, 8))
-        if isinstance(out, torch.Tensor) and (out < 0).any():
+        run = report["runs"][0]
+        if not run.get("error") and isinstance(run.get("out"), np.ndarray) and (
+                run["out"] < 0).any():
             raise CaseFailure("some outputs are negative: put a ReLU after every convolution, "
                               "the reductions and projections included")
 

@@ -51,8 +51,7 @@ def _stats_case(label: str, images: np.ndarray) -> Case:
 
 
 def check_channel_stats(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(images)` → (mean (C,), std (C,)) of uint8 (N, C, H, W) images scaled to [0, 1]
-    (3 points)."""
+    """Check `fn(images)` → (mean (C,), std (C,)) of uint8 (N, C, H, W) images scaled to [0, 1]."""
     flat = np.zeros((2, 3, 2, 2), dtype=np.uint8)
     flat[:, 0], flat[:, 1], flat[:, 2] = 0, 255, 51  # means 0, 1, 0.2 and std 0
     flat[1, 2] = 153  # channel 2: half 0.2, half 0.6 → mean 0.4, std 0.2
@@ -90,8 +89,7 @@ def _normalize_case(label: str, images: np.ndarray, mean: np.ndarray, std: np.nd
 
 
 def check_normalize(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(images, mean, std)`: uint8 (N, C, H, W) → float (x/255 − mean)/std per channel
-    (3 points)."""
+    """Check `fn(images, mean, std)`: uint8 (N, C, H, W) → float (x/255 − mean)/std per channel."""
     cifar_mean = np.array([0.4914, 0.4822, 0.4465])
     cifar_std = np.array([0.2470, 0.2435, 0.2616])
     cases = [
@@ -129,8 +127,7 @@ def _flip_case(label: str, images: np.ndarray, flags: np.ndarray) -> Case:
 
 
 def check_hflip(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(images, flags)`: mirror left-right the images whose flag (N,) is True
-    (2 points)."""
+    """Check `fn(images, flags)`: mirror left-right the images whose flag (N,) is True."""
     rng = np.random.default_rng(36)
     x = rng.random((4, 3, 5, 6))
     cases = [
@@ -176,7 +173,7 @@ def _crop_case(label: str, x: np.ndarray, padding: int, offsets: np.ndarray) -> 
 
 def check_pad_and_crop(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(images, padding, offsets)`: zero-pad (N, C, H, W) images by `padding` pixels,
-    then cut image i back to H × W at top-left `offsets[i] = (row, col)` (3 points)."""
+    then cut image i back to H × W at top-left `offsets[i] = (row, col)`."""
     rng = np.random.default_rng(37)
     x = np.arange(2 * 1 * 4 * 5, dtype=np.float64).reshape(2, 1, 4, 5) + 1
     cases = [
@@ -215,7 +212,7 @@ def _mixup_case(label: str, x1: np.ndarray, y1: np.ndarray, x2: np.ndarray, y2: 
 
 def check_mixup(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(x1, y1, x2, y2, lam)` → (λ·x1 + (1 − λ)·x2, λ·y1 + (1 − λ)·y2) with one-hot
-    labels (2 points)."""
+    labels."""
     rng = np.random.default_rng(38)
     eye = np.eye(10)
     cases = [

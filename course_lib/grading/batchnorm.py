@@ -10,6 +10,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
 from .core import Case, CheckResult, call, expect_array, expect_arrays, run_cases
 
@@ -18,7 +20,6 @@ __all__ = [
     "check_batchnorm_eval",
     "check_batchnorm_train",
     "check_running_update",
-    "torch_batch_norm",
 ]
 
 EPS = 1e-5
@@ -29,8 +30,6 @@ def torch_batch_norm(x: np.ndarray, gamma: np.ndarray, beta: np.ndarray, trainin
                      running_var: np.ndarray | None = None, momentum: float = 0.1,
                      eps: float = EPS) -> tuple[np.ndarray, np.ndarray | None, np.ndarray | None]:
     """The reference, `F.batch_norm` in float64: (y, new running_mean, new running_var)."""
-    import torch  # imported on first use, so that the grader's command line starts fast
-    import torch.nn.functional as F
 
     def t(a: np.ndarray | None) -> Any:
         return None if a is None else torch.tensor(np.array(a, dtype=np.float64))
@@ -95,7 +94,7 @@ def _train_case(label: str, x: np.ndarray, gamma: np.ndarray, beta: np.ndarray) 
 
 
 def check_batchnorm_train(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(x, gamma, beta, eps)`: training-mode BN of x: (N, D), γ, β: (D,) (3 points)."""
+    """Check `fn(x, gamma, beta, eps)`: training-mode BN of x: (N, D), γ, β: (D,)."""
     rng = np.random.default_rng(21)
     worked = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [6.0, 60.0]])
     cases = [
@@ -112,8 +111,7 @@ def check_batchnorm_train(fn: Callable[..., Any], verbose: bool = True) -> Check
 
 
 def check_batchnorm2d_train(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(x, gamma, beta, eps)`: training-mode BN of x: (N, C, H, W), γ, β: (C,)
-    (3 points)."""
+    """Check `fn(x, gamma, beta, eps)`: training-mode BN of x: (N, C, H, W), γ, β: (C,)."""
     rng = np.random.default_rng(22)
     cases = [
         _train_case("one channel, batch 32 of 6×6 maps (1,152 values)",
@@ -157,7 +155,7 @@ def _update_case(label: str, x: np.ndarray, momentum: float, seed: int) -> Case:
 
 def check_running_update(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(running_mean, running_var, x, momentum)` → (new_mean, new_var) for x: (N, D),
-    compared with the buffers `nn.BatchNorm1d` leaves after one training step (3 points)."""
+    compared with the buffers `nn.BatchNorm1d` leaves after one training step."""
     rng = np.random.default_rng(23)
     cases = [
         _update_case("batch of 4, momentum 0.1", rng.normal(2, 1, (4, 3)), 0.1, 1),
@@ -193,7 +191,7 @@ def _eval_case(label: str, x: np.ndarray, seed: int) -> Case:
 
 def check_batchnorm_eval(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(x, running_mean, running_var, gamma, beta, eps)`: evaluation-mode BN of
-    x: (N, D) (2 points)."""
+    x: (N, D)."""
     rng = np.random.default_rng(24)
     cases = [
         _eval_case("batch of 8, 3 features", rng.normal(1, 2, (8, 3)), 1),

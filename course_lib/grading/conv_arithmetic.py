@@ -18,8 +18,6 @@ __all__ = [
     "check_output_size",
     "check_output_size_strict",
     "check_same_padding",
-    "conv_params_reference",
-    "output_size_reference",
 ]
 
 
@@ -69,7 +67,7 @@ def _params_mistakes(
 
 
 def check_conv_params(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(in_channels, out_channels, kernel_size, bias=True) -> int` (3 points)."""
+    """Check `fn(in_channels, out_channels, kernel_size, bias=True) -> int`."""
     ref = conv_params_reference
     cases = [
         _calls_case("64 filters of 3×3 on 3 channels, no bias", ref,
@@ -96,7 +94,7 @@ def _size_mistakes(size: int, kernel_size: int, stride: int = 1, padding: int = 
 
 
 def check_output_size(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(size, kernel_size, stride=1, padding=0) -> int` (2 points)."""
+    """Check `fn(size, kernel_size, stride=1, padding=0) -> int`."""
     def described(size: int, k: int, stride: int, padding: int) -> tuple[str, tuple, dict]:
         kwargs = {"stride": stride, "padding": padding}
         return f"output_size({size}, {k}, stride={stride}, padding={padding})", (size, k), kwargs
@@ -157,7 +155,7 @@ def _strict_case(label: str, calls: list[tuple[int, int, int, int]]) -> Case:
 
 def check_output_size_strict(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(size, kernel_size, stride=1, padding=0) -> int` that raises ValueError when the
-    windows do not tile the input, as the lecture notes demand (3 points)."""
+    windows do not tile the input, as the lecture notes demand."""
     cases = [
         _strict_case("sizes that fit: (9 − 3 + 2·1)/2 + 1 = 5, 7×7 with stride 1 and 2, …",
                      [(9, 3, 2, 1), (7, 3, 1, 0), (7, 3, 2, 0), (7, 3, 1, 1), (32, 5, 1, 2)]),
@@ -193,7 +191,7 @@ def _same_padding_case(label: str, kernel_sizes: list[int]) -> Case:
 
 def check_same_padding(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(kernel_size) -> int`: the padding that keeps the size at stride 1, and
-    ValueError for an even kernel (2 points)."""
+    ValueError for an even kernel."""
     cases = [
         _same_padding_case("F = 3, 5, 7 → P = 1, 2, 3 (and F = 1 → 0, F = 11 → 5)",
                            [3, 5, 7, 1, 11]),

@@ -11,37 +11,19 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
+from ..ops.conv import WORKED_EXAMPLE_IMAGE, WORKED_EXAMPLE_KERNEL
+from ..ops.filters import SOBEL_X, SOBEL_Y  # applied by cross-correlation with zero padding 1
 from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
 
 __all__ = [
-    "SOBEL_X",
-    "SOBEL_Y",
-    "WORKED_K",
-    "WORKED_X",
     "check_conv2d",
     "check_correlate2d",
     "check_sobel_magnitude",
-    "sobel_magnitude_reference",
-    "torch_conv2d",
 ]
 
-
-def _constant(rows: list[list[int]], dtype: type = np.int64) -> np.ndarray:
-    a = np.array(rows, dtype=dtype)
-    a.setflags(write=False)  # the checks' specification: nothing may change it by accident
-    return a
-
-
-# The course's Sobel kernels (CURRICULUM 03), applied by cross-correlation with zero padding 1.
-SOBEL_X = _constant([[-1, 0, 1], [-2, 0, 2], [-1, 0, 1]], np.float64)
-SOBEL_Y = _constant([[1, 2, 1], [0, 0, 0], [-1, -2, -1]], np.float64)
-
-# The worked example of CURRICULUM 03: this input and kernel give [[4,3,4],[2,4,3],[2,3,4]].
-WORKED_X = _constant(
-    [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]]
-)
-WORKED_K = _constant([[1, 0, 1], [0, 1, 0], [1, 0, 1]])
 
 FLIPPED = (
     "your output matches true convolution (the kernel flipped); deep-learning 'convolution' is "
@@ -58,8 +40,6 @@ def torch_conv2d(
 
     x: (N, C, H, W), weight: (C_out, C, kH, kW), bias: (C_out,) → (N, C_out, H_out, W_out).
     """
-    import torch  # imported on first use, so that the grader's command line starts fast
-    import torch.nn.functional as F
 
     def tensor(a: np.ndarray | None) -> Any:
         return None if a is None else torch.from_numpy(np.array(a, dtype=np.float64, order="C"))
@@ -100,10 +80,11 @@ def _correlate_case(label: str, x: np.ndarray, k: np.ndarray) -> Case:
 
 
 def check_correlate2d(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(x, k)`: valid cross-correlation of x: (H, W) with k: (kH, kW) (3 points)."""
+    """Check `fn(x, k)`: valid cross-correlation of x: (H, W) with k: (kH, kW)."""
     rng = _rng(3)
     cases = [
-        _correlate_case("worked example (5×5 input, 3×3 kernel)", WORKED_X, WORKED_K),
+        _correlate_case("worked example (5×5 input, 3×3 kernel)", WORKED_EXAMPLE_IMAGE,
+                        WORKED_EXAMPLE_KERNEL),
         _correlate_case("a non-symmetric kernel (catches a flipped kernel)",
                         rng.integers(0, 5, (6, 6)), np.array([[1, 2, 0], [0, -1, 3], [-2, 0, 1]])),
         _correlate_case("random 7×9 input, 2×4 kernel, against torch",
@@ -149,7 +130,7 @@ def _conv2d_case(
 
 
 def check_conv2d(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(x, weight, bias=None, stride=1, padding=0)` against torch (5 points).
+    """Check `fn(x, weight, bias=None, stride=1, padding=0)` against torch.
 
     x: (N, C, H, W), weight: (C_out, C, kH, kW), bias: (C_out,) → (N, C_out, H_out, W_out).
     """
@@ -157,7 +138,7 @@ def check_conv2d(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     normal = rng.standard_normal
     cases = [
         _conv2d_case("worked example as (1, 1, 5, 5) input, (1, 1, 3, 3) weight",
-                     WORKED_X[None, None], WORKED_K[None, None]),
+                     WORKED_EXAMPLE_IMAGE[None, None], WORKED_EXAMPLE_KERNEL[None, None]),
         _conv2d_case("2 images, 3 channels, 4 filters", normal((2, 3, 6, 5)), normal((4, 3, 3, 3))),
         _conv2d_case("with a bias", normal((2, 3, 5, 5)), normal((4, 3, 3, 3)), normal(4)),
         _conv2d_case("padding 2", normal((2, 2, 5, 6)), normal((3, 2, 3, 3)), padding=2),
@@ -204,8 +185,7 @@ def _sobel_case(label: str, image: np.ndarray) -> Case:
 
 
 def check_sobel_magnitude(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(image)`: Sobel gradient magnitude, zero padding 1, image: (H, W) → (H, W)
-    (3 points)."""
+    """Check `fn(image)`: Sobel gradient magnitude, zero padding 1, image: (H, W) → (H, W)."""
     rng = _rng(5)
     step = np.zeros((6, 6))
     step[:, 3:] = 1.0  # dark left half, bright right half: one vertical edge

@@ -2,27 +2,24 @@
 
 A check is a list of `Case`s; each calls the learner's function through `call` (time-limited,
 exceptions caught) and compares with `expect_array`/`expect_int`, which name the likely mistake.
-Results are printed and, when COURSE_GRADING_REPORT names a file, appended to it as JSON lines.
+Results are printed; the grader (notebook.py) runs the same checks on a `Remote` function served
+by the learner's kernel, so the cases and expected answers stay in its own process.
 """
 
 from __future__ import annotations
 
-import json
-import os
 import signal
-import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
 
 __all__ = [
     "NOT_IMPLEMENTED",
-    "REPORT_ENV",
     "Case",
     "CaseFailure",
     "CheckResult",
@@ -34,8 +31,8 @@ __all__ = [
     "run_cases",
 ]
 
-REPORT_ENV = "COURSE_GRADING_REPORT"
 NOT_IMPLEMENTED = "not implemented yet: replace `raise NotImplementedError` with your code"
+CHANGED_INPUT = "changed its input array in place: work on a copy (x = x.copy())"
 
 
 @dataclass
@@ -71,12 +68,53 @@ class _TimeLimit(BaseException):
     pass
 
 
+class Remote:
+    """A learner's function that runs elsewhere (in their kernel, for the grader): `invoke`
+    returns its answer or raises what it raised (as an exception of the same name), _TimeLimit,
+    InputChanged or CallFailed."""
+
+    def invoke(self, args: tuple, kwargs: dict, seconds: float) -> Any:
+        raise NotImplementedError
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.invoke(args, kwargs, _time_limit_s.get())
+
+    def probe(self, name: str) -> Remote:
+        """probes.<name> applied to this function, where the function lives."""
+        raise NotImplementedError
+
+
+def observe(fn: Any, probe: str, *args: Any, **kwargs: Any) -> Any:
+    """probes.<probe>(fn, *args, **kwargs), run where `fn` lives (in the learner's kernel for
+    the grader): plain-data observations of torch code. Raises CaseFailure as `call` does."""
+    if isinstance(fn, Remote):
+        return call(fn.probe(probe), *args, **kwargs)
+    import functools
+
+    from . import probes
+
+    return call(functools.partial(getattr(probes, probe), fn), *args, **kwargs)
+
+
+class InputChanged(Exception):
+    """The learner's function changed an input array in place."""
+
+
+class CallFailed(Exception):
+    """The call could not happen (the kernel died, the answer was not plain data); the message
+    is for the learner."""
+
+
+# True in the grader, where calls are timed in the kernel and SIGALRM must stay unused.
+_remote_calls: ContextVar[bool] = ContextVar("remote_calls", default=False)
+
+
 @contextmanager
 def _time_limit(seconds: float | None) -> Iterator[None]:
     """Interrupt the block after `seconds` with SIGALRM; a no-op where there is no such signal
     (Windows) or off the main thread, where signal handlers cannot be installed."""
     usable = hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
-    if not seconds or not usable:
+    if not seconds or not usable or _remote_calls.get():
         yield
         return
 
@@ -102,8 +140,15 @@ def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
     copies = [a.copy() if isinstance(a, np.ndarray) else a for a in args]
     kwcopies = {k: v.copy() if isinstance(v, np.ndarray) else v for k, v in kwargs.items()}
     try:
-        with _time_limit(_time_limit_s.get()):
-            out = fn(*copies, **kwcopies)
+        if isinstance(fn, Remote):
+            out = fn.invoke(tuple(copies), kwcopies, _time_limit_s.get())
+        else:
+            with _time_limit(_time_limit_s.get()):
+                out = fn(*copies, **kwcopies)
+    except InputChanged:
+        raise CaseFailure(CHANGED_INPUT) from None
+    except CallFailed as e:
+        raise CaseFailure(_short(e, 500)) from None
     except NotImplementedError:
         raise CaseFailure(NOT_IMPLEMENTED) from None
     except _TimeLimit:
@@ -114,7 +159,7 @@ def call(fn: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
         raise CaseFailure(f"raised {type(e).__name__}: {_short(e)}") from None
     for given, used in zip((*args, *kwargs.values()), (*copies, *kwcopies.values()), strict=True):
         if isinstance(given, np.ndarray) and not np.array_equal(given, used, equal_nan=True):
-            raise CaseFailure("changed its input array in place: work on a copy (x = x.copy())")
+            raise CaseFailure(CHANGED_INPUT)
     return out
 
 
@@ -262,18 +307,6 @@ def expect_arrays(
             raise CaseFailure(f"{name}: {failure}") from None
 
 
-def _record(result: CheckResult) -> None:
-    """Append `result` to the grading report file, if the grader asked for one."""
-    path = os.environ.get(REPORT_ENV)
-    if not path:
-        return
-    try:
-        with open(path, "a", encoding="utf-8") as f:
-            f.write(json.dumps(asdict(result)) + "\n")
-    except OSError as e:
-        print(f"(could not write the grading report {path}: {e})", file=sys.stderr)
-
-
 def _run_case(case: Case, fn: Callable[..., Any]) -> str:
     """Why `case` fails on `fn`, or "" when it passes."""
     try:
@@ -292,7 +325,7 @@ def run_cases(
     verbose: bool = True,
     time_limit: float = 10.0,
 ) -> CheckResult:
-    """Run every case on `fn`, print the report (if verbose), record it, and return it.
+    """Run every case on `fn`, print the report (if verbose) and return it.
 
     Nothing the learner's function does (return anything, raise anything, loop forever for
     longer than `time_limit` seconds per call) makes this raise.
@@ -313,5 +346,4 @@ def run_cases(
             result.messages = [NOT_IMPLEMENTED]  # a stub: one line, not one per case
     if verbose:
         print(result.report(), flush=True)
-    _record(result)
     return result

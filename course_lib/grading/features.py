@@ -18,11 +18,9 @@ from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
 
 __all__ = [
     "LBP_WORKED_EXAMPLE",
-    "bow_histogram_reference",
     "check_bow_histogram",
     "check_gradient_histogram",
     "check_lbp_codes",
-    "gradient_histogram_reference",
 ]
 
 
@@ -90,7 +88,7 @@ def _histogram_case(label: str, patch: np.ndarray, n_bins: int | None = None) ->
 
 
 def check_gradient_histogram(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(patch, n_bins=9) -> (n_bins,)` (4 points)."""
+    """Check `fn(patch, n_bins=9) -> (n_bins,)`."""
     rng = _rng(11)
     vertical = np.zeros((6, 6))
     vertical[:, 3:] = 1.0  # dark left, bright right: gradients point along +x, θ = 0°
@@ -162,7 +160,7 @@ def _lbp_case(label: str, image: np.ndarray) -> Case:
 
 
 def check_lbp_codes(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(image) -> (H − 2, W − 2) int codes` (3 points)."""
+    """Check `fn(image) -> (H − 2, W − 2) int codes`."""
     rng = _rng(12)
     cases = [
         _lbp_case("the 3×3 worked example (code 241)", LBP_WORKED_EXAMPLE),
@@ -220,7 +218,7 @@ def _bow_case(label: str, descriptors: np.ndarray, vocabulary: np.ndarray) -> Ca
 
 
 def check_bow_histogram(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(descriptors (M, D), vocabulary (K, D)) -> (K,)` (3 points)."""
+    """Check `fn(descriptors (M, D), vocabulary (K, D)) -> (K,)`."""
     rng = _rng(13)
     small_vocab = np.array([[0.0, 0.0], [4.0, 0.0], [0.0, 4.0]])
     small = np.array([[0.5, 0.2], [3.5, 0.1], [4.2, -0.3], [0.1, 3.0], [0.2, -0.4], [-0.3, 0.1]])

@@ -76,7 +76,7 @@ def _shapes_case(label: str, shape: tuple[int, int, int], layers: list[Layer]) -
 
 
 def check_stack_shapes(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(shape, layers)` → the (C, H, W) after each layer (3 points)."""
+    """Check `fn(shape, layers)` → the (C, H, W) after each layer."""
     cases = [
         _shapes_case("the Keras MNIST model on (1, 28, 28)", (1, 28, 28), KERAS_MNIST),
         _shapes_case("3×3 convolutions with padding 1 on (3, 32, 32)", (3, 32, 32), VGG_STYLE),
@@ -109,7 +109,7 @@ def _params_case(label: str, in_channels: int, layers: list[Layer]) -> Case:
 
 
 def check_stack_params(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(in_channels, layers)` → the parameters of all the convolutions (3 points)."""
+    """Check `fn(in_channels, layers)` → the parameters of all the convolutions."""
     cases = [
         _params_case("the Keras MNIST model's convolutions: 320 + 18,496 + 36,928", 1,
                      KERAS_MNIST),
@@ -141,7 +141,7 @@ def _mult_adds_case(label: str, shape: tuple[int, int, int], layers: list[Layer]
 
 
 def check_stack_mult_adds(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(shape, layers)` → the multiply-adds of all the convolutions (3 points)."""
+    """Check `fn(shape, layers)` → the multiply-adds of all the convolutions."""
     cases = [
         _mult_adds_case("the Keras MNIST model on (1, 28, 28)", (1, 28, 28), KERAS_MNIST),
         _mult_adds_case("3×3 convolutions with padding 1 on (3, 32, 32)", (3, 32, 32),

@@ -11,10 +11,15 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
 from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
 
-__all__ = ["check_mlp_backward", "check_mlp_forward", "torch_mlp"]
+__all__ = [
+    "check_mlp_backward",
+    "check_mlp_forward",
+]
 
 PARAMS = ("W1", "b1", "W2", "b2")
 
@@ -25,8 +30,6 @@ def torch_mlp(x: np.ndarray, W1: np.ndarray, b1: np.ndarray, W2: np.ndarray, b2:
     binary cross-entropy "loss" and its gradients "W1", "b1", "W2", "b2" by autograd.
     `hidden` ('tanh', 'relu', 'sigmoid' or 'none') is the hidden activation (the others are
     there to recognise mistakes)."""
-    import torch  # on first use: the grader's command line starts fast
-    import torch.nn.functional as F
 
     t = {k: torch.tensor(np.asarray(v, dtype=np.float64), requires_grad=y is not None)
          for k, v in zip(PARAMS, (W1, b1, W2, b2), strict=True)}
@@ -89,7 +92,7 @@ def _forward_case(label: str, p: dict[str, np.ndarray]) -> Case:
 
 
 def check_mlp_forward(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(x, W1, b1, W2, b2) -> p (N, O)` against torch (3 points)."""
+    """Check `fn(x, W1, b1, W2, b2) -> p (N, O)` against torch."""
     cases = [
         _forward_case("the XOR network's shapes: 4 points, 2 inputs, 2 hidden, 1 output",
                       _problem(21, 4, 2, 2, 1)),
@@ -147,7 +150,7 @@ def _backward_case(label: str, p: dict[str, np.ndarray]) -> Case:
 
 def check_mlp_backward(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(x, y, W1, b1, W2, b2) -> {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}`, the
-    gradients of the mean binary cross-entropy, against torch autograd (4 points)."""
+    gradients of the mean binary cross-entropy, against torch autograd."""
     cases = [
         _backward_case("the XOR network's shapes", _problem(31, 4, 2, 2, 1)),
         _backward_case("10 examples, 3 inputs, 4 hidden units", _problem(32, 10, 3, 4, 1)),

@@ -41,7 +41,7 @@ def _case(label: str, calls: list[tuple[int, str]]) -> Case:
 
 
 def check_n_binary_svms(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(n_classes, scheme) -> int` for scheme 'ovr' or 'ovo' (3 points)."""
+    """Check `fn(n_classes, scheme) -> int` for scheme 'ovr' or 'ovo'."""
     cases = [
         _case("ten digit classes, one-vs-rest", [(10, "ovr")]),
         _case("ten digit classes, one-vs-one", [(10, "ovo")]),

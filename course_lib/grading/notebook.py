@@ -1,30 +1,34 @@
-"""Grade a learner's exercise notebook: run it in a fresh kernel and collect what its checks report.
+"""Grade a learner's exercise notebook: run it in a sandboxed kernel, then check its functions
+from this process.
 
-The notebook's exercise set comes from its metadata (course.exercise_set, written by the
-generator); checks append their results to the file named by COURSE_GRADING_REPORT (core.py).
-Like otter-grader and nbgrader's autograder, it runs every cell even after one fails.
+The kernel only executes the notebook's cells and serves its functions (remote.py); every check
+of the exercise set runs here, with its cases and expected answers, whatever the check cells
+say. The set comes from --set (pinned by the instructor) or else the notebook's metadata
+(course.exercise_set); a mismatch is reported. Every cell runs even after one fails.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 import time
-from contextlib import ExitStack
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
-from .core import REPORT_ENV, CheckResult
+from . import wire
+from .core import CallFailed, CheckResult, _remote_calls, _TimeLimit
+from .imports import copied
 from .registry import EXERCISE_SETS, Check
 
 if TYPE_CHECKING:
     from nbformat import NotebookNode
 
-__all__ = ["DID_NOT_RUN", "GradingError", "Report", "grade_notebook", "kernel_env"]
+    from .remote import Kernel
+    from .sandbox import Limits, Sandbox
 
-DID_NOT_RUN = "did not run (an earlier cell failed or the check cell was deleted)"
+__all__ = ["DID_NOT_RUN", "GradingError", "Report", "grade_notebook"]
+
+DID_NOT_RUN = "not defined in the notebook (its cell failed, did not run or was deleted)"
+MAX_NOTEBOOK = 32 << 20  # bytes: a bigger file is not a submission
 
 
 class GradingError(Exception):
@@ -36,8 +40,9 @@ class Report:
     notebook: str  # the graded notebook's path
     exercise_set: str  # its exercise set, e.g. "convolution"
     results: list[CheckResult]  # one per check of the set, in the set's order
-    errors: list[str] = field(default_factory=list)  # cells that raised or timed out
+    errors: list[str] = field(default_factory=list)  # cells that raised or timed out, etc.
     seconds: float = 0.0  # wall-clock time of the grading run
+    protection: str = ""  # how the kernel was isolated (sandbox.py)
 
     @property
     def points(self) -> int:
@@ -63,59 +68,48 @@ class Report:
         return "\n".join([*rows, "", f"Score: {self.points}/{self.max_points}"])
 
 
-def kernel_env(extra: dict[str, str] | None = None) -> dict[str, str]:
-    """The environment for a grading kernel: this process's, plus `extra`.
-
-    When course_lib runs from a source checkout rather than an installed package, its folder is
-    put on PYTHONPATH, so the kernel imports the same checks as the grader.
-    """
-    env = dict(os.environ)
-    env.pop(REPORT_ENV, None)
-    source_root = Path(__file__).resolve().parents[2]
-    if source_root.name not in ("site-packages", "dist-packages"):
-        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(source_root),
-                                                         env.get("PYTHONPATH")]))
-    env.update(extra or {})
-    return env
-
-
-def _read(path: Path) -> tuple[NotebookNode, tuple[Check, ...]]:
-    """The notebook at `path` and the checks of its exercise set; GradingError if impossible."""
-    # Imported here, as nbclient is below: notebooks that only call check() never need them.
+def _read(path: Path, pinned: str | None) -> tuple[NotebookNode, str, list[str]]:
+    """The notebook at `path`, its exercise set and the problems with its claim; GradingError
+    when it cannot be graded at all."""
     import nbformat
 
     if not path.is_file():
-        raise GradingError(f"no such notebook: {path}")
+        raise GradingError(f"no such notebook: {path}" + (" (not a regular file)"
+                                                          if path.exists() else ""))
+    if path.stat().st_size > MAX_NOTEBOOK:
+        raise GradingError(f"{path} is not a Jupyter notebook (over {MAX_NOTEBOOK >> 20} MB)")
     try:
-        nb = nbformat.read(path, as_version=4)
+        nb = nbformat.reads(path.read_bytes().decode("utf-8"), as_version=4)
     except Exception as e:  # JSON errors, validation errors, undecodable bytes
-        raise GradingError(f"{path} is not a Jupyter notebook ({type(e).__name__}: {e})") from e
-    name = nb.metadata.get("course", {}).get("exercise_set")
-    if not name:
+        raise GradingError(f"{path} is not a Jupyter notebook ({type(e).__name__}: "
+                           f"{wire.clip(e, 200)})") from e
+    course = nb.metadata.get("course", {})
+    claimed = course.get("exercise_set") if isinstance(course, dict) else None
+    problems: list[str] = []
+    if pinned is not None:
+        if pinned not in EXERCISE_SETS:
+            raise GradingError(f"unknown exercise set {pinned!r}; known: {sorted(EXERCISE_SETS)}")
+        if claimed != pinned:
+            problems.append(f"the notebook's metadata names the exercise set "
+                            f"{wire.clip(repr(claimed), 80)}; it was graded as {pinned!r}")
+        return nb, pinned, problems
+    if not claimed:
         raise GradingError(f"{path} has no exercise set: its metadata lacks course.exercise_set "
                            "(is it an exercise notebook from exercises/?)")
-    if name not in EXERCISE_SETS:
-        raise GradingError(f"{path}: unknown exercise set {name!r}; known: {sorted(EXERCISE_SETS)}")
-    return nb, EXERCISE_SETS[name]
+    if claimed not in EXERCISE_SETS:
+        raise GradingError(f"{path}: unknown exercise set {wire.clip(repr(claimed), 80)}; "
+                           f"known: {sorted(EXERCISE_SETS)}")
+    return nb, claimed, problems
 
 
-def _collect(report_file: Path, checks: tuple[Check, ...]) -> list[CheckResult]:
-    """One result per check, from the JSON lines the checks wrote (the last run of each counts)."""
-    found: dict[str, CheckResult] = {}
-    lines = report_file.read_text(encoding="utf-8").splitlines() if report_file.exists() else []
-    for line in lines:
-        try:
-            d = json.loads(line)
-            found[d["name"]] = CheckResult(d["name"], int(d["points"]), 0,
-                                           [str(m) for m in d["messages"]])
-        except (ValueError, KeyError, TypeError):
-            continue  # a line the checks did not write: ignore it
-    results = []
-    for c in checks:
-        r = found.get(c.name) or CheckResult(c.name, 0, 0, [DID_NOT_RUN])
-        results.append(CheckResult(c.name, min(max(r.points, 0), c.max_points), c.max_points,
-                                   r.messages))
-    return results
+def grader_digest() -> str:
+    """A hash of the grading package's source files, to notice any change to them."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    for file in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(file.name.encode() + file.read_bytes())
+    return digest.hexdigest()
 
 
 def _where(index: int, cell: NotebookNode) -> str:
@@ -124,70 +118,107 @@ def _where(index: int, cell: NotebookNode) -> str:
     return f"cell {index + 1} (`{first[:40] + ('…' if len(first) > 40 else '')}`)"
 
 
-def _tail(log: IO[str], lines: int = 10) -> str:
-    """The end of the kernel's log, indented, for an error message."""
-    log.flush()
-    log.seek(0)
-    text = log.read().strip().splitlines()[-lines:]
-    return "".join(f"\n    {line}" for line in text)
+def _run_cells(kernel: Kernel, nb: NotebookNode, timeout: float) -> list[str]:
+    """Execute every code cell; one line per problem."""
+    errors = []
+    for index, cell in enumerate(nb.cells):
+        if cell.cell_type != "code":
+            continue
+        where = _where(index, cell)
+        if kernel.left_s() < 1 and kernel.alive():
+            kernel.kill(f"ran past the deadline of {kernel.deadline - kernel.start:g} s")
+        outcome = kernel.execute(str(cell.source), timeout)
+        if outcome.status == "dead":
+            errors.append(f"{where}: the kernel {kernel.why}; the cells after it did not run")
+            break
+        if outcome.status == "timeout":
+            errors.append(f"{where}: stopped after {timeout:g} s")
+        elif outcome.status == "error":
+            errors.append(f"{where}: {outcome.error}")
+    return errors
+
+
+def _grade_check(kernel: Kernel, check: Check, copied: str = "") -> CheckResult:
+    """Run `check` here on the learner's function of the same name, served by the kernel."""
+    from .remote import RemoteFunction
+    from .wire import _stand_in
+
+    def zero(message: str) -> CheckResult:
+        return CheckResult(check.name, 0, check.max_points, [wire.clip(message)])
+
+    if not kernel.alive():
+        return zero(f"not checked: the kernel {kernel.why}")
+    try:
+        info = kernel.lookup(check.name)
+    except (CallFailed, _TimeLimit) as e:
+        return zero(f"not checked: {e or 'the kernel did not answer'}")
+    if not info.get("defined"):
+        return zero(DID_NOT_RUN)
+    fn = RemoteFunction(kernel, check.name) if info.get("callable") else _stand_in(
+        str(info.get("type", "object")), str(info.get("module", "builtins")), "", [])
+    try:
+        result = check.function(fn, verbose=False)
+    except Exception as e:  # a bug in a check must not stop the others
+        return zero(f"the check itself failed ({type(e).__name__}: {wire.clip(e, 200)})")
+    messages = [wire.clip(m) for m in result.messages]
+    points = min(max(int(result.points), 0), check.max_points)
+    if copied:
+        points, messages = 0, [f"✗ {copied}", *messages]
+    return CheckResult(check.name, points, check.max_points, messages)
 
 
 def grade_notebook(
-    path: str | Path, timeout: int = 120, total_timeout: int = 600, kernel_name: str = "python3"
+    path: str | Path, timeout: float = 120, total_timeout: float = 600,
+    exercise_set: str | None = None, sandbox: Sandbox | None = None,
+    limits: Limits | None = None,
 ) -> Report:
-    """Execute the notebook at `path` top to bottom in a fresh kernel and score its checks.
+    """Run the notebook at `path` in a sandboxed kernel, then score every check of its set.
 
-    Every cell runs even when one fails (the failure is listed in the report); a cell may take
-    `timeout` seconds and the whole run `total_timeout`. The notebook file is not changed.
-    Raises GradingError when grading itself is impossible, never for the learner's mistakes.
+    A cell may take `timeout` seconds; the kernel is killed, with everything it started,
+    `total_timeout` seconds after it starts. exercise_set pins the set (else: the metadata's).
+    The notebook file is not changed. Raises GradingError when grading itself is impossible
+    (no such file, not a notebook, no set), never for anything the notebook does.
     """
-    from nbclient import NotebookClient
-    from nbclient.exceptions import DeadKernelError
+    from .remote import Kernel
+    from .sandbox import Sandbox
 
     path = Path(path)
-    nb, checks = _read(path)
+    nb, name, errors = _read(path, exercise_set)
+    notes, others = copied([str(c.source) for c in nb.cells if c.cell_type == "code"], name,
+                           [c.name for c in EXERCISE_SETS[name]])
+    errors += others
     start = time.monotonic()
-    errors: list[str] = []
-    with tempfile.TemporaryDirectory() as tmp, ExitStack() as stack:
-        report_file = Path(tmp) / "report.jsonl"
-        client = NotebookClient(
-            nb, timeout=timeout, kernel_name=kernel_name, allow_errors=True,
-            interrupt_on_timeout=True, record_timing=False,
-            resources={"metadata": {"path": str(path.resolve().parent)}},
-        )
-        # The kernel's own log (not the cells' output) goes to a file, shown only if it fails.
-        log = stack.enter_context(open(Path(tmp) / "kernel.log", "w+", encoding="utf-8"))
-        env = kernel_env({REPORT_ENV: str(report_file)})
+    before = grader_digest()
+    own = sandbox is None
+    if sandbox is None:
+        sandbox = Sandbox(limits) if limits else Sandbox()
+        sandbox.hide.append(path.resolve().parent)
+    token = _remote_calls.set(True)
+    kernel = None
+    try:
         try:
-            stack.enter_context(client.setup_kernel(env=env, stdout=log, stderr=log))
-        except Exception as e:
-            raise GradingError(f"could not start the Jupyter kernel {kernel_name!r}: "
-                               f"{type(e).__name__}: {e}{_tail(log)}") from e
-        for index, cell in enumerate(nb.cells):
-            if cell.cell_type != "code":
-                continue
-            left = total_timeout - (time.monotonic() - start)
-            if left < 1:
-                errors.append(f"stopped after {total_timeout} s: cells from {index + 1} on "
-                              "did not run")
-                break
-            client.timeout = int(min(timeout, left))
-            cell_start, where = time.monotonic(), _where(index, cell)
-            try:
-                client.execute_cell(cell, index)
-            except DeadKernelError:
-                errors.append(f"{where}: the kernel died; the cells after it did not run"
-                              + _tail(log))
-                break
-            except Exception as e:  # nbclient's own failures: note them and go on
-                errors.append(f"{where}: could not run ({type(e).__name__}: {e})")
-                continue
-            timed_out = time.monotonic() - cell_start >= client.timeout
-            if timed_out:
-                errors.append(f"{where}: stopped after {client.timeout} s")
-            errors += [f"{where}: {o.get('ename')}: {o.get('evalue')}"
-                       for o in cell.get("outputs", []) if o.get("output_type") == "error"
-                       and not (timed_out and o.get("ename") == "KeyboardInterrupt")]
-        results = _collect(report_file, checks)
-    name = nb.metadata["course"]["exercise_set"]
-    return Report(str(path), name, results, errors, round(time.monotonic() - start, 1))
+            kernel = Kernel(sandbox, total_timeout, notebook=path)
+        except Exception as e:  # no kernel at all: the grader cannot work here
+            raise GradingError(f"could not start a Jupyter kernel: {type(e).__name__}: "
+                               f"{wire.clip(e, 300)}") from e
+        if kernel.dead:
+            why = kernel.why
+            kernel.close()
+            kernel = None
+            raise GradingError(f"could not start a Jupyter kernel: it {why}")
+        errors += _run_cells(kernel, nb, timeout)
+        results = [_grade_check(kernel, c, notes.get(c.name, "")) for c in EXERCISE_SETS[name]]
+        if kernel.dead and not any(kernel.why in e for e in errors):
+            errors.append(f"the kernel {kernel.why}")
+    finally:
+        _remote_calls.reset(token)
+        left = kernel.close() if kernel is not None else []
+        if own:
+            sandbox.close()
+    if left:
+        errors.append(f"{len(left)} process(es) started by the notebook survived the kill")
+    if grader_digest() != before:
+        raise GradingError(f"the grader's own files changed while {path} was graded: "
+                           "reinstall the course library before grading anything else")
+    return Report(str(path), name, results, [wire.clip(e) for e in errors],
+                  round(time.monotonic() - start, 1), sandbox.protection)

@@ -54,7 +54,7 @@ def _gate_case(gate: str) -> Case:
 
 
 def check_gate_weights(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(gate) -> (w1, w2, b)` for AND, OR, NAND and NOR (4 points)."""
+    """Check `fn(gate) -> (w1, w2, b)` for AND, OR, NAND and NOR."""
     return run_cases("gate_weights", fn, [_gate_case(g) for g in ("AND", "OR", "NAND", "NOR")],
                      verbose=verbose)
 
@@ -100,7 +100,7 @@ def _step_case(label: str, w: list[float], b: float, x: list[float], target: int
 
 
 def check_perceptron_step(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(w, b, x, target, lr) -> (new_w, new_b)` (4 points)."""
+    """Check `fn(w, b, x, target, lr) -> (new_w, new_b)`."""
     cases = [
         _step_case("a correct answer changes nothing", [1.0, 1.0], -1.5, [1, 1], 1, 1.0),
         _step_case("a missed 1 (output 0, target 1) moves the line towards x",

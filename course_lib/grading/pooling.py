@@ -12,6 +12,8 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+import torch
+import torch.nn.functional as F
 
 from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
 
@@ -21,7 +23,6 @@ __all__ = [
     "check_global_avg_pool2d",
     "check_max_pool2d",
     "check_stochastic_pool_inference",
-    "torch_pool2d",
 ]
 
 # The lecture notes' 4×4 example: 2×2, stride 2 max pooling gives [[6, 8], [3, 4]], average
@@ -35,8 +36,6 @@ def torch_pool2d(
 ) -> np.ndarray:
     """The reference: `torch.nn.functional.{max,avg}_pool2d` (kind "max" or "avg"), or
     stochastic pooling at inference ("stochastic"), in float64. x: (N, C, H, W)."""
-    import torch  # imported on first use, so that the grader's command line starts fast
-    import torch.nn.functional as F
 
     t = torch.from_numpy(np.array(x, dtype=np.float64, order="C"))
     if kind == "stochastic":
@@ -90,7 +89,7 @@ def _pool_case(
 
 
 def check_max_pool2d(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(x, kernel_size, stride=None, ceil_mode=False)` against torch (4 points).
+    """Check `fn(x, kernel_size, stride=None, ceil_mode=False)` against torch.
 
     x: (N, C, H, W) → (N, C, H_out, W_out); stride defaults to kernel_size.
     """
@@ -108,7 +107,7 @@ def check_max_pool2d(fn: Callable[..., Any], verbose: bool = True) -> CheckResul
 
 
 def check_avg_pool2d(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(x, kernel_size, stride=None)` against torch (3 points)."""
+    """Check `fn(x, kernel_size, stride=None)` against torch."""
     rng = _rng(8)
     cases = [
         _pool_case("avg", "worked example → [[3, 4.75], [1.75, 1.75]]", POOLING_X[None, None], 2),
@@ -136,7 +135,7 @@ def _gap_case(label: str, x: np.ndarray) -> Case:
 
 
 def check_global_avg_pool2d(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(x)`: x (N, C, H, W) → (N, C), the mean of each feature map (2 points)."""
+    """Check `fn(x)`: x (N, C, H, W) → (N, C), the mean of each feature map."""
     rng = _rng(9)
     cases = [
         _gap_case("worked example as (1, 1, 4, 4) → [[3.0625]]", POOLING_X[None, None]),
@@ -168,7 +167,7 @@ def _stochastic_case(label: str, x: np.ndarray, k: int) -> Case:
 
 def check_stochastic_pool_inference(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(x, kernel_size)`: stochastic pooling at inference, Σ p_i a_i per window,
-    windows side by side (stride = kernel_size), x ≥ 0 of shape (N, C, H, W) (3 points)."""
+    windows side by side (stride = kernel_size), x ≥ 0 of shape (N, C, H, W)."""
     rng = _rng(10)
     zeros = rng.random((1, 2, 6, 6))
     zeros[:, :, :2, :2] = 0.0  # a window of zeros in each channel

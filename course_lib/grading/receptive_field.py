@@ -15,7 +15,9 @@ import numpy as np
 from ..receptive_field import receptive_field, vgg16_layers
 from .core import NOT_IMPLEMENTED, Case, CaseFailure, CheckResult, call, expect_int, run_cases
 
-__all__ = ["check_receptive_field", "receptive_field_reference"]
+__all__ = [
+    "check_receptive_field",
+]
 
 Stack = list[tuple[int, int]]
 
@@ -58,8 +60,7 @@ def _case(label: str, stacks: list[tuple[str, Stack]]) -> Case:
 
 
 def check_receptive_field(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(layers) -> int`, layers a list of (kernel_size, stride) tuples, input first
-    (4 points)."""
+    """Check `fn(layers) -> int`, layers a list of (kernel_size, stride) tuples, input first."""
     rng = np.random.default_rng(6)  # fixed: every run of the check is the same
     random = [(f"random stack {n + 1}", [(int(k), int(s)) for k, s in zip(
         rng.integers(1, 7, size=5 + n), rng.integers(1, 4, size=5 + n), strict=True)])

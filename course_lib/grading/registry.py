@@ -6,6 +6,7 @@ of a given set should have run, including those that never did.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -66,84 +67,95 @@ __all__ = ["EXERCISE_SETS", "Check", "check", "find_check", "run_check"]
 class Check:
     name: str  # what notebooks pass to check(), unique within an exercise set
     function: Callable[..., CheckResult]  # check_xxx(fn, verbose=True) -> CheckResult
-    max_points: int  # its points, known without running it (a test keeps it honest)
+
+    @property
+    def max_points(self) -> int:
+        """Its points: the sum of its cases' (core.Case.points), the one place they are set.
+        Exercise headings ("(3 points)") are tested against it."""
+        return _max_points(self.function)
+
+
+@functools.cache
+def _max_points(function: Callable[..., CheckResult]) -> int:
+    # Given something that is not a function, a check builds its cases and runs none of them.
+    return function(None, verbose=False).max_points
 
 
 EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
     "classic_vision": (
-        Check("gradient_histogram", check_gradient_histogram, 4),
-        Check("lbp_codes", check_lbp_codes, 3),
-        Check("bow_histogram", check_bow_histogram, 3),
-        Check("n_binary_svms", check_n_binary_svms, 3),
+        Check("gradient_histogram", check_gradient_histogram),
+        Check("lbp_codes", check_lbp_codes),
+        Check("bow_histogram", check_bow_histogram),
+        Check("n_binary_svms", check_n_binary_svms),
     ),
     "neural_networks": (
-        Check("gate_weights", check_gate_weights, 4),
-        Check("perceptron_step", check_perceptron_step, 4),
-        Check("mlp_forward", check_mlp_forward, 3),
-        Check("mlp_backward", check_mlp_backward, 4),
+        Check("gate_weights", check_gate_weights),
+        Check("perceptron_step", check_perceptron_step),
+        Check("mlp_forward", check_mlp_forward),
+        Check("mlp_backward", check_mlp_backward),
     ),
     "convolution": (
-        Check("correlate2d", check_correlate2d, 3),
-        Check("conv2d", check_conv2d, 5),
-        Check("sobel_magnitude", check_sobel_magnitude, 3),
-        Check("conv_params", check_conv_params, 3),
-        Check("output_size", check_output_size, 2),
+        Check("correlate2d", check_correlate2d),
+        Check("conv2d", check_conv2d),
+        Check("sobel_magnitude", check_sobel_magnitude),
+        Check("conv_params", check_conv_params),
+        Check("output_size", check_output_size),
     ),
     "padding_stride_receptive_field": (
-        Check("output_size_strict", check_output_size_strict, 3),
-        Check("same_padding", check_same_padding, 2),
-        Check("receptive_field", check_receptive_field, 4),
+        Check("output_size_strict", check_output_size_strict),
+        Check("same_padding", check_same_padding),
+        Check("receptive_field", check_receptive_field),
     ),
     "pooling": (
-        Check("max_pool2d", check_max_pool2d, 4),
-        Check("avg_pool2d", check_avg_pool2d, 3),
-        Check("global_avg_pool2d", check_global_avg_pool2d, 2),
-        Check("stochastic_pool_inference", check_stochastic_pool_inference, 3),
+        Check("max_pool2d", check_max_pool2d),
+        Check("avg_pool2d", check_avg_pool2d),
+        Check("global_avg_pool2d", check_global_avg_pool2d),
+        Check("stochastic_pool_inference", check_stochastic_pool_inference),
     ),
     "regularization": (
-        Check("dropout", check_dropout, 5),
-        Check("l1_penalty", check_l1_penalty, 2),
-        Check("l2_penalty", check_l2_penalty, 2),
-        Check("weight_decay_step", check_weight_decay_step, 2),
+        Check("dropout", check_dropout),
+        Check("l1_penalty", check_l1_penalty),
+        Check("l2_penalty", check_l2_penalty),
+        Check("weight_decay_step", check_weight_decay_step),
     ),
     "batch_normalization": (
-        Check("batchnorm_train", check_batchnorm_train, 3),
-        Check("running_update", check_running_update, 3),
-        Check("batchnorm_eval", check_batchnorm_eval, 2),
-        Check("batchnorm2d_train", check_batchnorm2d_train, 3),
+        Check("batchnorm_train", check_batchnorm_train),
+        Check("running_update", check_running_update),
+        Check("batchnorm_eval", check_batchnorm_eval),
+        Check("batchnorm2d_train", check_batchnorm2d_train),
     ),
     "augmentation": (
-        Check("channel_stats", check_channel_stats, 3),
-        Check("normalize", check_normalize, 3),
-        Check("hflip", check_hflip, 2),
-        Check("pad_and_crop", check_pad_and_crop, 3),
-        Check("mixup", check_mixup, 2),
+        Check("channel_stats", check_channel_stats),
+        Check("normalize", check_normalize),
+        Check("hflip", check_hflip),
+        Check("pad_and_crop", check_pad_and_crop),
+        Check("mixup", check_mixup),
     ),
     "architectures": (
-        Check("lenet5", check_lenet5, 3),
-        Check("vgg_param_count", check_vgg_param_count, 3),
-        Check("inception", check_inception, 3),
+        Check("lenet5", check_lenet5),
+        Check("vgg_param_count", check_vgg_param_count),
+        Check("inception", check_inception),
     ),
     "resnet": (
-        Check("residual_block", check_residual_block, 3),
-        Check("basic_block_weights", check_basic_block_weights, 1),
-        Check("bottleneck_weights", check_bottleneck_weights, 2),
-        Check("stage_shapes", check_stage_shapes, 3),
+        Check("residual_block", check_residual_block),
+        Check("basic_block_weights", check_basic_block_weights),
+        Check("bottleneck_weights", check_bottleneck_weights),
+        Check("stage_shapes", check_stage_shapes),
     ),
     "transfer_learning": (
-        Check("freeze_all_but_head", check_freeze_all_but_head, 3),
-        Check("features_no_grad", check_features_no_grad, 3),
-        Check("base_head_groups", check_base_head_groups, 3),
+        Check("freeze_all_but_head", check_freeze_all_but_head),
+        Check("features_no_grad", check_features_no_grad),
+        Check("base_head_groups", check_base_head_groups),
     ),
     "visualizing": (
-        Check("grad_cam_from", check_grad_cam_from, 3),
-        Check("mass_in_box", check_mass_in_box, 3),
-        Check("collect_activations", check_collect_activations, 3),
+        Check("grad_cam_from", check_grad_cam_from),
+        Check("mass_in_box", check_mass_in_box),
+        Check("collect_activations", check_collect_activations),
     ),
     "layer_stacks": (
-        Check("stack_shapes", check_stack_shapes, 3),
-        Check("stack_params", check_stack_params, 3),
-        Check("stack_mult_adds", check_stack_mult_adds, 3),
+        Check("stack_shapes", check_stack_shapes),
+        Check("stack_params", check_stack_params),
+        Check("stack_mult_adds", check_stack_mult_adds),
     ),
 }
 

@@ -107,7 +107,7 @@ def _dropout_rng_case() -> Case:
 
 
 def check_dropout(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(x, p, training, rng)`: inverted dropout of an array (5 points)."""
+    """Check `fn(x, p, training, rng)`: inverted dropout of an array."""
     rng = np.random.default_rng(3)
     cases = [
         _dropout_train_case("p = 0.5 on 100,000 ones", np.ones((200, 500)), 0.5, 1),
@@ -160,12 +160,12 @@ def _penalty_cases(kind: str, answer: float, lam: float, seed: int) -> list[Case
 
 
 def check_l1_penalty(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(weights, lam)` = lam · Σ |w| over a list of arrays (2 points)."""
+    """Check `fn(weights, lam)` = lam · Σ |w| over a list of arrays."""
     return run_cases("l1_penalty", fn, _penalty_cases("l1", 0.75, 1e-3, 7), verbose=verbose)
 
 
 def check_l2_penalty(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(weights, lam)` = lam · Σ w² over a list of arrays (2 points)."""
+    """Check `fn(weights, lam)` = lam · Σ w² over a list of arrays."""
     return run_cases("l2_penalty", fn, _penalty_cases("l2", 1.525, 5e-4, 8), verbose=verbose)
 
 
@@ -193,7 +193,7 @@ def _decay_case(label: str, w: np.ndarray, grad: np.ndarray, lr: float, wd: floa
 
 def check_weight_decay_step(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(w, grad, lr, weight_decay)`: one plain SGD step with weight decay, like
-    `torch.optim.SGD(..., weight_decay=λ)` without momentum (2 points)."""
+    `torch.optim.SGD(..., weight_decay=λ)` without momentum."""
     rng = np.random.default_rng(9)
     cases = [
         _decay_case("worked example: w = [1, -2], grad = [0.5, 0.5], lr 0.1, λ 0.01",

@@ -6,32 +6,22 @@ References: `requires_grad` counts by hand, the base's own eval-mode forward pas
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
-from .core import Case, CaseFailure, CheckResult, call, expect_int, run_cases
+import numpy as np
+
+from .core import Case, CaseFailure, CheckResult, expect_int, observe, run_cases
+from .wire import _stand_in
 
 __all__ = ["check_base_head_groups", "check_features_no_grad", "check_freeze_all_but_head"]
 
 
-def _convnet(seed: int = 0) -> Any:
-    import torch
+def _model(name: str) -> Any:
+    """The case's model, built here exactly as the probe builds it in the learner's kernel."""
+    from . import probes
 
-    from ..models import ConvNet
-
-    torch.manual_seed(seed)
-    return ConvNet(3, 2, widths=(4, 8), hidden=16, image_size=8, batch_norm=True)
-
-
-def _sequential(seed: int = 1) -> Any:
-    import torch
-    from torch import nn
-
-    torch.manual_seed(seed)
-    return nn.Sequential(OrderedDict(
-        conv=nn.Conv2d(1, 6, 3), bn=nn.BatchNorm2d(6), relu=nn.ReLU(), pool=nn.AdaptiveAvgPool2d(1),
-        flat=nn.Flatten(), head=nn.Linear(6, 3)))
+    return probes.build(name)
 
 
 def _count(module: Any) -> int:
@@ -41,18 +31,17 @@ def _count(module: Any) -> int:
 # ------------------------------------------------------------------------- freeze_all_but_head
 
 
-def _freeze_case(label: str, build: Callable[[], Any], head: str) -> Case:
+def _freeze_case(label: str, build: str, head: str) -> Case:
     def run(fn: Callable[..., Any]) -> None:
-        model = build()
-        # Start from a half-frozen model: an answer must set every flag, not rely on defaults.
-        next(model.parameters()).requires_grad_(False)
-        got = call(fn, model, head)
+        seen = observe(fn, "freeze", build, head)
+        model = _model(build)
         head_params = _count(model.get_submodule(head))
         total = _count(model)
-        base_trainable = [n for n, p in model.named_parameters()
-                          if p.requires_grad and not n.startswith(head + ".")]
-        head_frozen = [n for n, p in model.named_parameters()
-                       if not p.requires_grad and n.startswith(head + ".")]
+        flags = {str(n): bool(trains) for n, _, trains in seen["flags"]}
+        if sorted(flags) != sorted(n for n, _ in model.named_parameters()):
+            raise CaseFailure("the model's parameters changed: freeze them, do not replace them")
+        base_trainable = [n for n, t in flags.items() if t and not n.startswith(head + ".")]
+        head_frozen = [n for n, t in flags.items() if not t and n.startswith(head + ".")]
         if head_frozen and len(head_frozen) == len(list(model.get_submodule(head).parameters())):
             raise CaseFailure("the head is frozen too: set requires_grad = True on the head's "
                               "parameters after freezing the rest (the new head must learn)")
@@ -63,6 +52,9 @@ def _freeze_case(label: str, build: Callable[[], Any], head: str) -> Case:
                               f"train, e.g. {base_trainable[0]}: set requires_grad = False on "
                               "every parameter first")
         n_tensors = len(list(model.get_submodule(head).parameters()))
+        got = seen["value"]
+        if isinstance(got, str) and got.startswith("<"):
+            got = _stand_in(seen["type"], "", got, [])
         expect_int(got, head_params, [
             (total, "that is the total; count only parameters with p.requires_grad"),
             (total - head_params, "that is the frozen count; return the trainable one"),
@@ -74,12 +66,12 @@ def _freeze_case(label: str, build: Callable[[], Any], head: str) -> Case:
 
 def check_freeze_all_but_head(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(model, head_name)`: freeze every parameter except those of the submodule
-    `head_name`, return the number of trainable parameters (3 points)."""
+    `head_name`, return the number of trainable parameters."""
     cases = [
         _freeze_case("ConvNet with BatchNorm, head 'classifier' (528 + 34 parameters)",
-                     _convnet, "classifier"),
-        _freeze_case("a Sequential whose head is 'head' (Linear 6 → 3)", _sequential, "head"),
-        _freeze_case("ConvNet, only its last layer 'classifier.fc2' as the head", _convnet,
+                     "convnet", "classifier"),
+        _freeze_case("a Sequential whose head is 'head' (Linear 6 → 3)", "sequential", "head"),
+        _freeze_case("ConvNet, only its last layer 'classifier.fc2' as the head", "convnet",
                      "classifier.fc2"),
     ]
     return run_cases("freeze_all_but_head", fn, cases, verbose=verbose)
@@ -88,41 +80,37 @@ def check_freeze_all_but_head(fn: Callable[..., Any], verbose: bool = True) -> C
 # --------------------------------------------------------------------------- features_no_grad
 
 
-def _features_case(label: str, build: Callable[[], Any], shape: tuple[int, ...],
+def _features_case(label: str, build: str, shape: tuple[int, ...],
                    start_training: bool, frozen: bool = True) -> Case:
     def run(fn: Callable[..., Any]) -> None:
         import torch
 
-        model = build()
-        base = model.features if hasattr(model, "features") else model[:-1]
-        for p in base.parameters():
-            p.requires_grad_(not frozen)  # frozen as in the chapter, or still training
-        x = torch.randn(*shape, generator=torch.Generator().manual_seed(5))
-        # BN statistics as after pretraining (not the 0/1 defaults), so eval mode matters.
-        for m in base.modules():
-            if isinstance(m, torch.nn.BatchNorm2d):
-                m.running_mean.uniform_(-1, 1)
-                m.running_var.uniform_(0.5, 2)
+        from . import probes
+
+        seen = observe(fn, "features", build, list(shape), start_training, frozen)
+        base, x = probes.prepare_base(build, list(shape), start_training, frozen)
+        stats = {k: v.double().numpy() for k, v in base.state_dict().items()}
         base.eval()
         with torch.no_grad():
-            expected = base(x)
-        stats = {k: v.clone() for k, v in base.state_dict().items()}
-        base.train(start_training)
-        got = call(fn, base, x)
+            expected = base(x).double().numpy()
+        got = seen["value"]
         if got is None:
             raise CaseFailure("returned None: did you forget the `return` statement?")
-        if not isinstance(got, torch.Tensor):
-            raise CaseFailure(f"expected a tensor, got a {type(got).__name__}")
-        moved = [k for k, v in base.state_dict().items() if not torch.equal(v, stats[k])]
+        if not isinstance(got, dict) or not isinstance(got.get("tensor"), np.ndarray):
+            raise CaseFailure(f"expected a tensor, got a {seen['type']}")
+        state = seen["state"]
+        moved = [k for k in stats if not (k in state and state[k].shape == stats[k].shape
+                                          and np.array_equal(state[k], stats[k]))]
         if moved:
             raise CaseFailure("the base's BatchNorm running statistics changed: it ran in "
                               "training mode; call base.eval() before the forward pass")
-        if got.shape != expected.shape:
+        value = got["tensor"]
+        if value.shape != expected.shape:
             raise CaseFailure(f"expected the base's output of shape {tuple(expected.shape)}, got "
-                              f"{tuple(got.shape)}: return base(x) as it is")
-        if not torch.allclose(got, expected, atol=1e-5):
+                              f"{tuple(value.shape)}: return base(x) as it is")
+        if not np.allclose(value, expected, atol=1e-5):
             raise CaseFailure("the values differ from the base's eval-mode output base(x)")
-        if got.requires_grad or got.grad_fn is not None:
+        if got.get("requires_grad") or got.get("grad_fn"):
             raise CaseFailure("the result carries a graph: run the base under torch.no_grad()")
 
     return Case(label, run)
@@ -130,14 +118,14 @@ def _features_case(label: str, build: Callable[[], Any], shape: tuple[int, ...],
 
 def check_features_no_grad(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(base, x)`: the frozen base's features for the batch x, in eval mode, without a
-    graph (3 points)."""
+    graph."""
     cases = [
-        _features_case("ConvNet base handed over in eval mode, batch of 4", _convnet,
+        _features_case("ConvNet base handed over in eval mode, batch of 4", "convnet",
                        (4, 3, 8, 8), start_training=False),
         _features_case("ConvNet base handed over in train mode (BN must not use the batch)",
-                       _convnet, (6, 3, 8, 8), start_training=True),
+                       "convnet", (6, 3, 8, 8), start_training=True),
         _features_case("a Sequential base in train mode whose weights still require grad "
-                       "(as in fine-tuning), batch of 5", _sequential, (5, 1, 7, 7),
+                       "(as in fine-tuning), batch of 5", "sequential", (5, 1, 7, 7),
                        start_training=True, frozen=False),
     ]
     return run_cases("features_no_grad", fn, cases, verbose=verbose)
@@ -148,23 +136,21 @@ def check_features_no_grad(fn: Callable[..., Any], verbose: bool = True) -> Chec
 
 def _groups_case(label: str, base_lr: float, head_lr: float, frozen_stage1: bool) -> Case:
     def run(fn: Callable[..., Any]) -> None:
-        import torch
-
-        model = _convnet(3)
+        seen = observe(fn, "groups", frozen_stage1, base_lr, head_lr)
+        if seen.get("error"):
+            raise CaseFailure(f"torch.optim.SGD(your groups) failed ({seen['error']}): "
+                              "return a list of dicts {'params': [...], 'lr': ...}")
+        rate = {str(n): have for n, _, have in seen["params"]}
+        model = _model("convnet")
         if frozen_stage1:
             for p in model.features.stage1.parameters():
                 p.requires_grad_(False)
-        got = call(fn, model, base_lr, head_lr)
-        try:
-            opt = torch.optim.SGD(got, lr=123.0)
-        except Exception as e:  # any answer torch refuses
-            raise CaseFailure(f"torch.optim.SGD(your groups) failed ({type(e).__name__}: {e}): "
-                              "return a list of dicts {'params': [...], 'lr': ...}") from None
-        rate = {id(p): g["lr"] for g in opt.param_groups for p in g["params"]}
+        if sorted(rate) != sorted(n for n, _ in model.named_parameters()):
+            raise CaseFailure("the model's parameters changed: group them, do not replace them")
         for name, p in model.named_parameters():
             want = None if not p.requires_grad else (
                 base_lr if name.startswith("features.") else head_lr)
-            have = rate.get(id(p))
+            have = rate.get(name)
             if want is None and have is not None:
                 raise CaseFailure(f"{name} is frozen but in a group: leave frozen parameters out "
                                   "(filter on p.requires_grad)")
@@ -184,7 +170,7 @@ def _groups_case(label: str, base_lr: float, head_lr: float, frozen_stage1: bool
 
 def check_base_head_groups(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(model, base_lr, head_lr)` → optimizer parameter groups: trainable parameters
-    of `model.features` at base_lr, of `model.classifier` at head_lr (3 points)."""
+    of `model.features` at base_lr, of `model.classifier` at head_lr."""
     cases = [
         _groups_case("everything trainable, base 1e-4, head 1e-3", 1e-4, 1e-3, False),
         _groups_case("stage1 frozen: its parameters belong to no group", 1e-5, 1e-3, True),

@@ -7,20 +7,17 @@ box share Σ inside / Σ everywhere, and the layers applied one by one without h
 
 from __future__ import annotations
 
-from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
+from .core import Case, CaseFailure, CheckResult, call, expect_array, observe, run_cases
 
 __all__ = [
     "check_collect_activations",
     "check_grad_cam_from",
     "check_mass_in_box",
-    "grad_cam_reference",
-    "mass_in_box_reference",
 ]
 
 
@@ -62,7 +59,7 @@ def _grad_cam_case(label: str, a: np.ndarray, g: np.ndarray) -> Case:
 
 
 def check_grad_cam_from(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(activations, gradients)`: (K, h, w) twice → the Grad-CAM map (h, w) (3 points)."""
+    """Check `fn(activations, gradients)`: (K, h, w) twice → the Grad-CAM map (h, w)."""
     rng = _rng(12)
     hand_a = np.array([[[1.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 2.0]]])
     hand_g = np.stack([np.full((2, 2), 0.5), np.full((2, 2), -0.25)])
@@ -130,7 +127,7 @@ def _box_case(label: str, heatmap: np.ndarray, box: tuple[int, int, int, int]) -
 
 def check_mass_in_box(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(heatmap, box)`: heatmap (H, W) ≥ 0, box (top, left, height, width) → the share
-    of the heatmap's mass inside the box, a float (3 points)."""
+    of the heatmap's mass inside the box, a float."""
     rng = _rng(13)
     hand = np.zeros((5, 6))
     hand[1:3, 2:4] = 1.0
@@ -163,74 +160,55 @@ def _leaf_outputs(model: Any, x: Any) -> dict[str, Any]:
     return out
 
 
-def _activations_case(label: str, build: Callable[[], tuple[Any, Any]], names: list[str]) -> Case:
+def _activations_case(label: str, build: str, names: list[str]) -> Case:
     def run(fn: Callable[..., Any]) -> None:
-        import torch
+        from . import probes
 
-        model, x = build()
-        outputs = _leaf_outputs(model, x)
-        got = call(fn, model, x, list(names))
-        hooks_left = sum(len(m._forward_hooks) for m in model.modules())
-        if got is None:
-            raise CaseFailure("returned None: did you forget the `return` statement?")
-        if not isinstance(got, dict):
-            raise CaseFailure(f"expected a dict {{layer name: output}}, got a {type(got).__name__}")
-        if sorted(got) != sorted(names):
-            raise CaseFailure(f"expected the keys {sorted(names)}, got {sorted(got)}")
+        seen = observe(fn, "activations", build, list(names))
+        model, x = {"small": probes.small_model, "keras": probes.keras_model}[build]()
+        outputs = {k: v.double().numpy() for k, v in _leaf_outputs(model, x).items()}
+        if not seen.get("dict"):
+            if seen.get("none"):
+                raise CaseFailure("returned None: did you forget the `return` statement?")
+            raise CaseFailure(f"expected a dict {{layer name: output}}, got a {seen.get('type')}")
+        keys = [str(k) for k in seen["keys"]]
+        if sorted(keys) != sorted(names):
+            raise CaseFailure(f"expected the keys {sorted(names)}, got {sorted(keys)}")
         leaves = _leaf_names(model)
         for name in names:
-            value, want = got[name], outputs[name]
-            if not isinstance(value, torch.Tensor):
-                raise CaseFailure(f"{name}: expected a tensor, got a {type(value).__name__}")
-            if value.requires_grad:
+            value, want = seen["values"][name], outputs[name]
+            if not isinstance(value.get("tensor"), np.ndarray):
+                raise CaseFailure(f"{name}: expected a tensor, got a {value.get('type')}")
+            if value.get("requires_grad"):
                 raise CaseFailure(f"{name}: the tensor still requires grad: run the model under "
                                   "torch.no_grad() or store output.detach()")
-            if value.shape == want.shape and torch.allclose(value, want, atol=1e-5):
+            got = value["tensor"]
+            if got.shape == want.shape and np.allclose(got, want, atol=1e-5):
                 continue
             k = leaves.index(name)
-            given = x if k == 0 else outputs[leaves[k - 1]]
-            if value.shape == given.shape and torch.allclose(value, given, atol=1e-5):
+            given = x.double().numpy() if k == 0 else outputs[leaves[k - 1]]
+            if got.shape == given.shape and np.allclose(got, given, atol=1e-5):
                 raise CaseFailure(f"{name}: that is the layer's input; a forward hook is called "
                                   "as hook(module, inputs, output): store `output`")
             raise CaseFailure(f"{name}: expected the layer's output, of shape "
-                              f"{tuple(want.shape)}; got shape {tuple(value.shape)} with other "
+                              f"{tuple(want.shape)}; got shape {tuple(got.shape)} with other "
                               "values")
-        if hooks_left:
-            raise CaseFailure(f"{hooks_left} hook(s) still registered after your function "
-                              "returned: keep each handle and call handle.remove()")
+        if seen["hooks"]:
+            raise CaseFailure(f"{int(seen['hooks'])} hook(s) still registered after your "
+                              "function returned: keep each handle and call handle.remove()")
 
     return Case(label, run)
 
 
-def _small() -> tuple[Any, Any]:
-    import torch
-    from torch import nn
-
-    torch.manual_seed(0)
-    model = nn.Sequential(OrderedDict(conv=nn.Conv2d(1, 3, 3), relu=nn.ReLU(),
-                                      pool=nn.MaxPool2d(2), flat=nn.Flatten(),
-                                      fc=nn.Linear(3 * 3 * 3, 2)))
-    return model, torch.randn(2, 1, 8, 8)
-
-
-def _keras() -> tuple[Any, Any]:
-    import torch
-
-    from ..models import KerasMNISTCNN
-
-    torch.manual_seed(0)
-    return KerasMNISTCNN(), torch.randn(1, 1, 28, 28)
-
-
 def check_collect_activations(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(model, x, names)` → {name: that layer's output tensor}, recorded with forward
-    hooks that are removed before returning (3 points)."""
+    hooks that are removed before returning."""
     cases = [
-        _activations_case("a small Sequential, every layer", _small,
+        _activations_case("a small Sequential, every layer", "small",
                           ["conv", "relu", "pool", "flat", "fc"]),
-        _activations_case("the same model, two layers asked for in reverse order", _small,
+        _activations_case("the same model, two layers asked for in reverse order", "small",
                           ["fc", "relu"]),
-        _activations_case("the Keras MNIST model, nested names", _keras,
+        _activations_case("the Keras MNIST model, nested names", "keras",
                           ["features.relu2", "classifier.fc1"]),
     ]
     return run_cases("collect_activations", fn, cases, verbose=verbose)

@@ -1,9 +1,13 @@
 """From-scratch NumPy operations the course teaches: convolution (conv.py), classic filters
-(filters.py) and pooling (pooling.py). Each follows `torch.nn.functional`'s names so it can be
-checked against PyTorch.
+(filters.py), pooling (pooling.py), batch normalization (batchnorm.py) and dropout (dropout.py).
+Each follows `torch.nn.functional`'s names so it can be checked against PyTorch. The first three
+are re-exported here; import the last two from their modules (a function `ops.dropout` would
+hide the module `ops.dropout`).
 """
 
 from .conv import (
+    WORKED_EXAMPLE_IMAGE,
+    WORKED_EXAMPLE_KERNEL,
     conv2d,
     conv_output_size,
     conv_param_count,
@@ -34,6 +38,8 @@ __all__ = [
     "SHARPEN",
     "SOBEL_X",
     "SOBEL_Y",
+    "WORKED_EXAMPLE_IMAGE",
+    "WORKED_EXAMPLE_KERNEL",
     "avg_pool2d",
     "conv2d",
     "conv_output_size",

@@ -7,8 +7,11 @@ one-to-one. Written to be read (chapter 03 shows this source), not to be fast; f
 from __future__ import annotations
 
 import numpy as np
+from numpy.typing import ArrayLike, DTypeLike
 
 __all__ = [
+    "WORKED_EXAMPLE_IMAGE",
+    "WORKED_EXAMPLE_KERNEL",
     "conv2d",
     "conv_output_size",
     "conv_param_count",
@@ -20,6 +23,21 @@ __all__ = [
 ]
 
 IntPair = int | tuple[int, int]
+
+
+def _constant(rows: ArrayLike, dtype: DTypeLike = np.float64) -> np.ndarray:
+    """A read-only array: a module-level constant must not be changed by one chapter's in-place
+    edit and silently affect every later one (or the grader's specification)."""
+    a = np.array(rows, dtype=dtype)
+    a.setflags(write=False)
+    return a
+
+
+# Chapter 03's worked example (CURRICULUM 03): cross-correlating this input with this kernel gives
+# [[4, 3, 4], [2, 4, 3], [2, 3, 4]].
+WORKED_EXAMPLE_IMAGE = _constant(
+    [[1, 1, 1, 0, 0], [0, 1, 1, 1, 0], [0, 0, 1, 1, 1], [0, 0, 1, 1, 0], [0, 1, 1, 0, 0]], np.int64)
+WORKED_EXAMPLE_KERNEL = _constant([[1, 0, 1], [0, 1, 0], [1, 0, 1]], np.int64)
 
 
 def _float_dtype(*arrays: np.ndarray) -> np.dtype:

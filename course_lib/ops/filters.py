@@ -8,9 +8,8 @@ top→bottom decreases (its y axis points up).
 from __future__ import annotations
 
 import numpy as np
-from numpy.typing import ArrayLike
 
-from .conv import conv2d
+from .conv import _constant, conv2d
 
 __all__ = [
     "BLUR",
@@ -23,14 +22,6 @@ __all__ = [
     "diagonal_filter",
     "sobel",
 ]
-
-
-def _constant(rows: ArrayLike) -> np.ndarray:
-    """A read-only float64 array: a module-level kernel must not be changed by one chapter's
-    in-place edit and silently affect every later one."""
-    a = np.array(rows, dtype=np.float64)
-    a.setflags(write=False)
-    return a
 
 
 IDENTITY = _constant([[0, 0, 0], [0, 1, 0], [0, 0, 0]])

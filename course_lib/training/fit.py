@@ -94,9 +94,13 @@ class TrainConfig:
                 raise ValueError(f"TrainConfig: {message}.")
 
     @classmethod
-    def for_profile(cls, profile: Profile, **changes) -> TrainConfig:
-        """A config taking `epochs` and `compile` from a compute profile, plus `changes`."""
-        return cls(**{"epochs": profile.epochs, "compile": profile.compile, **changes})
+    def for_profile(cls, profile: Profile, epochs_scale: int = 1, **changes) -> TrainConfig:
+        """The one way a chapter sizes a run: `epochs_scale` × the profile's epochs (a chapter
+        whose experiment needs longer runs scales them) and its `compile`, plus `changes`."""
+        if not (isinstance(epochs_scale, int) and epochs_scale >= 1):
+            raise ValueError(f"epochs_scale must be an integer ≥ 1, got {epochs_scale!r}")
+        return cls(**{"epochs": epochs_scale * profile.epochs, "compile": profile.compile,
+                      **changes})
 
     def replace(self, **changes) -> TrainConfig:
         """A copy with some fields changed (validated again). Switching `optimizer` also resets

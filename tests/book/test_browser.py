@@ -1,0 +1,302 @@
+"""Every page of the book in a real browser (headless Chromium driven by Playwright), served from
+127.0.0.1 with nothing else reachable: no request leaves the book, no console error, every formula
+typeset by MathJax, every saved ipywidget rendered, and every kernel-free explorer's image follows
+its slider and buttons. The pages come from _toc.yml, so new chapters are covered without edits.
+
+Screenshots (one per page, and one explorer before and after its slider moves) are written to
+test-artifacts/browser/. Chromium is Debian's `chromium` (`make browser` installs it); without it
+the tests are skipped with the reason in the summary, or fail when COURSE_REQUIRE_BROWSER=1 (CI).
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from course_lib.authoring.book import TocPage, toc_pages
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts" / "browser"
+PAGES = toc_pages()
+# Flags that let Debian's chromium run headless in a container and keep it from phoning home.
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
+
+
+def _chromium() -> str | None:
+    """COURSE_CHROMIUM when set (and only it), else Debian's chromium on the PATH."""
+    override = os.environ.get("COURSE_CHROMIUM")
+    candidates = [override] if override else [shutil.which("chromium"),
+                                              shutil.which("chromium-browser")]
+    for candidate in candidates:
+        if candidate and Path(candidate).is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    return None
+
+
+def _unavailable(reason: str) -> None:
+    message = f"BROWSER TESTS NOT RUN: {reason}"
+    if os.environ.get("COURSE_REQUIRE_BROWSER") == "1":
+        pytest.fail(message + " (COURSE_REQUIRE_BROWSER=1)")
+    pytest.skip(message)
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:  # no access log in the test output
+        pass
+
+
+@pytest.fixture(scope="session")
+def book_url(built_book: Path) -> Iterator[str]:
+    """The built book served over HTTP on 127.0.0.1 at an ephemeral port."""
+    handler = functools.partial(_QuietHandler, directory=str(built_book))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser():
+    executable = _chromium()
+    if executable is None:
+        _unavailable("no Chromium found (`make browser` installs Debian's chromium as root: "
+                     "apt-get install -y chromium; or set COURSE_CHROMIUM to its path)")
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        _unavailable("the `playwright` package is not installed (it is in the `test` extra: "
+                     "pip install -e '.[test]')")
+    with sync_playwright() as p:
+        instance = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class PageLog:
+    """What a page did: requests that tried to leave the book, console errors, failed loads."""
+
+    def __init__(self, page, origin: str) -> None:
+        self.external: list[str] = []
+        self.errors: list[str] = []
+
+        def route(r):
+            url = r.request.url
+            if url.startswith(origin) or url.startswith(("data:", "blob:", "about:")):
+                r.continue_()
+            else:
+                self.external.append(url)
+                r.abort()
+
+        page.route("**/*", route)
+        page.on("console", lambda m: m.type == "error" and self.errors.append(
+            f"console: {m.text} ({m.location.get('url', '')})"))
+        page.on("pageerror", lambda e: self.errors.append(f"uncaught: {e}"))
+        page.on("response", lambda r: r.status >= 400 and self.errors.append(
+            f"HTTP {r.status}: {r.url}"))
+
+
+def _slug(entry: str) -> str:
+    return entry.replace("/", "__")
+
+
+# Everything below runs in the page. The MathJax promise resolves once the page is typeset.
+WAIT_FOR_MATHJAX = """async () => {
+  if (!window.MathJax || !MathJax.startup || !MathJax.startup.promise) { return false; }
+  await MathJax.startup.promise;
+  return true;
+}"""
+
+MATH_REPORT = """() => {
+  const maths = Array.from(document.querySelectorAll("span.math, div.math"));
+  const main = document.querySelector("main") || document.body;
+  const copy = main.cloneNode(true);
+  copy.querySelectorAll("pre, code, script, style, mjx-container, .highlight, textarea")
+      .forEach((e) => e.remove());
+  const text = copy.textContent;
+  const raw = [/\\$[^$\\s][^$]*\\$/, /\\\\\\(/, /\\\\\\[/, /\\\\begin\\{/]
+      .map((re) => (text.match(re) || [null])[0]).filter((m) => m);
+  return {
+    math: maths.length,
+    containers: document.querySelectorAll("mjx-container").length,
+    // Widget labels typeset by MathJax (see _ext/static/offline-widgets.js) are not math elements.
+    inWidgets: document.querySelectorAll(".widget-subarea mjx-container").length,
+    notOne: maths.filter((m) => m.querySelectorAll("mjx-container").length !== 1)
+        .map((m) => m.textContent.slice(0, 80)),
+    errors: Array.from(document.querySelectorAll("mjx-merror"))
+        .map((e) => e.getAttribute("data-mjx-error") || e.textContent),
+    raw: raw,
+  };
+}"""
+
+WIDGETS_SETTLED = """(selector) => Array.from(document.querySelectorAll(selector)).every((s) => {
+  const area = s.previousElementSibling;
+  return area && area.classList.contains("widget-subarea") && area.children.length > 0;
+})"""
+
+WIDGET_REPORT = """(selector) => {
+  const tag = document.querySelector('script[type="application/vnd.jupyter.widget-state+json"]');
+  const state = tag ? JSON.parse(tag.textContent).state : {};
+  const views = Array.from(document.querySelectorAll(selector)).map((s) => {
+    const id = JSON.parse(s.textContent).model_id;
+    const area = s.previousElementSibling;
+    const ok = !!area && area.classList.contains("widget-subarea");
+    const box = ok ? area.getBoundingClientRect() : {width: 0, height: 0};
+    return {
+      model: id,
+      inState: id in state,
+      rendered: ok && area.children.length > 0,
+      width: box.width, height: box.height,
+      errors: ok ? area.querySelectorAll(".jupyter-widgets-error-widget").length : 0,
+    };
+  });
+  // Output widgets saved with outputs must show them (the live explorer's figure).
+  const savedOutputs = Object.values(state).filter((m) =>
+      m.model_name === "OutputModel" && (m.state.outputs || []).length > 0).length;
+  const shownOutputs = Array.from(document.querySelectorAll(".widget-subarea .widget-output"))
+      .filter((e) => e.querySelector(".jp-OutputArea-output")).length;
+  return {views: views, savedOutputs: savedOutputs, shownOutputs: shownOutputs,
+          errorWidgets: document.querySelectorAll(".jupyter-widgets-error-widget").length};
+}"""
+
+# A short fingerprint of the explorer's image (its data: URI is long; the PNG ends alike).
+EXPLORER_STATE = """(range) => {
+  const root = range.closest(".cl-slider");
+  if (!root) { return null; }
+  const src = root.querySelector("img").getAttribute("src") || "";
+  let h = 2166136261;
+  for (let i = 0; i < src.length; i++) { h = Math.imul(h ^ src.charCodeAt(i), 16777619); }
+  const label = root.querySelector('[data-role="label"]');
+  return {image: (h >>> 0).toString(16) + ":" + src.length, value: range.value,
+          max: range.max, label: label ? label.textContent : ""};
+}"""
+
+
+def _check_math(page) -> list[str]:
+    page.evaluate(WAIT_FOR_MATHJAX)
+    report = page.evaluate(MATH_REPORT)
+    problems = []
+    if report["notOne"]:
+        bad = report["notOne"]
+        problems.append(f"{len(bad)} formulas not typeset (once): {bad[:3]}")
+    if report["containers"] - report["inWidgets"] != report["math"]:
+        problems.append(f"{report['math']} math elements but "
+                        f"{report['containers'] - report['inWidgets']} typeset formulas "
+                        "(mjx-container) outside widgets")
+    if report["errors"]:
+        problems.append(f"TeX errors: {report['errors'][:3]}")
+    if report["raw"]:
+        problems.append(f"raw TeX left in the text: {report['raw']}")
+    return problems
+
+
+def _check_widgets(page) -> list[str]:
+    if page.locator(WIDGET_VIEW).count() == 0:
+        return []
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        page.wait_for_function(WIDGETS_SETTLED, arg=WIDGET_VIEW, timeout=20_000)
+    except PlaywrightTimeout:
+        pass  # reported below, view by view
+    report = page.evaluate(WIDGET_REPORT, WIDGET_VIEW)
+    problems = []
+    for view in report["views"]:
+        if not view["inState"]:
+            problems.append(f"widget {view['model']}: no saved state in the notebook")
+        elif not view["rendered"]:
+            problems.append(f"widget {view['model']}: not rendered from its saved state")
+        elif view["height"] < 5 or view["width"] < 5:
+            problems.append(f"widget {view['model']}: rendered empty "
+                            f"({view['width']:.0f}x{view['height']:.0f} px)")
+    if report["errorWidgets"]:
+        problems.append(f"{report['errorWidgets']} widgets show the error fallback")
+    if report["shownOutputs"] < report["savedOutputs"]:
+        problems.append(f"{report['savedOutputs']} Output widgets saved with outputs but "
+                        f"{report['shownOutputs']} show them")
+    return problems
+
+
+def _check_explorers(page, pair: tuple[Path, Path] | None) -> list[str]:
+    """Move every explorer's slider (keyboard) and buttons; its image and label must follow.
+
+    `pair`: where to save the first explorer before and after its slider moves to the end.
+    """
+    problems = []
+    ranges = page.locator('input[type="range"]')
+    for k in range(ranges.count()):
+        slider = ranges.nth(k)
+        name = f"slider {k + 1} of {ranges.count()}"
+        start = slider.evaluate(EXPLORER_STATE)
+        if start is None:
+            problems.append(f"{name}: a range input outside a kernel-free explorer (.cl-slider)")
+            continue
+        if int(start["max"]) < 1:
+            problems.append(f"{name}: an explorer with a single frame")
+            continue
+        root = slider.locator("xpath=ancestor::div[contains(@class, 'cl-slider')][1]")
+        slider.scroll_into_view_if_needed()
+        if pair and k == 0:
+            root.screenshot(path=str(pair[0]))
+        slider.focus()
+        page.keyboard.press("ArrowRight")
+        step = slider.evaluate(EXPLORER_STATE)
+        page.keyboard.press("End")
+        last = slider.evaluate(EXPLORER_STATE)
+        if pair and k == 0:
+            root.screenshot(path=str(pair[1]))
+        page.keyboard.press("Home")
+        back = slider.evaluate(EXPLORER_STATE)
+        root.locator('[data-act="next"]').click()
+        clicked = slider.evaluate(EXPLORER_STATE)
+        root.locator('[data-act="prev"]').click()
+        if step["value"] != "1" or step["image"] == start["image"]:
+            problems.append(f"{name}: one step right did not change the image ({start['label']})")
+        elif step["label"] == start["label"]:
+            problems.append(f"{name}: one step right did not change the label")
+        if last["value"] != start["max"] or last["image"] == start["image"]:
+            problems.append(f"{name}: the last frame shows the first frame's image")
+        if back["image"] != start["image"]:
+            problems.append(f"{name}: back at the start, the first image did not come back")
+        if clicked["image"] != step["image"]:
+            problems.append(f"{name}: the ▶ button does not show the next frame")
+    return problems
+
+
+# The before/after explorer screenshots come from the first chapter page in toc order.
+FIRST_CHAPTER = next((p.entry for p in PAGES if p.entry.startswith("chapters/")), None)
+
+
+@pytest.mark.parametrize("page_info", PAGES, ids=[p.entry for p in PAGES])
+def test_page_works_offline_in_a_browser(browser, book_url, page_info: TocPage):
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    pair = None
+    if page_info.entry == FIRST_CHAPTER:
+        pair = (ARTIFACTS / "explorer-before.png", ARTIFACTS / "explorer-after.png")
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, service_workers="block")
+    page = context.new_page()
+    log = PageLog(page, book_url)
+    try:
+        page.goto(book_url + page_info.html, wait_until="load")
+        problems = _check_widgets(page)  # first: MathJax typesets widget labels as they render
+        problems += _check_math(page)
+        problems += _check_explorers(page, pair)
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(ARTIFACTS / f"{_slug(page_info.entry)}.png"), full_page=True)
+    finally:
+        context.close()
+    problems += [f"request left the book: {url}" for url in log.external]
+    problems += log.errors
+    assert not problems, f"{page_info.entry} in Chromium:\n  " + "\n  ".join(problems)
