@@ -1,59 +1,69 @@
-"""Reference results: each chapter's largest training run, measured by a command, never typed.
+"""Reference results: runs larger than a chapter's budget, measured by a command, never typed.
 
-    python -m benchmarks.reference_results [--profile quick] [--only NAME ...]   # run and record
-    python -m benchmarks.reference_results --render                              # table only
+    python -m benchmarks.reference_results [--profile extended] [--only NAME ...]  # run, record
+    python -m benchmarks.reference_results --render                               # page only
 
-Runs append to (or replace their row in) benchmarks/reference_results.json, keyed by run, profile
-and device; the book's appendix/reference_results.md is rendered from that file (a test checks
-the two agree). Peak memory is the device's (CUDA) or the process's resident set (CPU).
+Each run calls its chapter's experiment function once per seed; its row (command, profile, data
+sizes, epochs, seeds, accuracies per seed, time per epoch, peak memory, device, date) replaces the
+row of the same run, profile and device in course_lib/reference_results.json, which chapters read
+with `course_lib.reference`. The appendix page is rendered from that file (a test checks they
+agree). Peak memory is the device's (CUDA) or the process's resident set (CPU).
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import statistics
 from pathlib import Path
 
 import torch
 
-from course_lib.data import DeviceBatches
 from course_lib.profile import get_profile
+from course_lib.reference import COLUMNS, RESULTS, ReferenceTable, load_results
 from course_lib.runtime import choose_device, seed_everything
 from course_lib.timing import peak_memory_bytes, reset_peak_memory
-from course_lib.training import fit
 
 from .reference_runs import RUNS, ReferenceRun
 
 ROOT = Path(__file__).resolve().parents[1]
-RESULTS = ROOT / "benchmarks" / "reference_results.json"
 PAGE = ROOT / "appendix" / "reference_results.md"
-COLUMNS = ["chapter", "model", "dataset", "profile", "train images", "test images", "epochs",
-           "test accuracy", "s / epoch", "peak memory", "device", "seed"]
+INTRO = ROOT / "intro.md"  # the front page's table of what the quick profile reaches
+INTRO_START, INTRO_END = "<!-- quick-results: start -->", "<!-- quick-results: end -->"
+INTRO_COLUMNS = ("chapter", "model", "dataset", "train images", "epochs", "seeds",
+                 "train accuracy", "test accuracy")
+__all__ = ["COLUMNS", "INTRO", "PAGE", "RESULTS", "intro_block", "load_results", "main",
+           "record", "render", "run_one", "update_intro"]
 
 
-def run_one(run: ReferenceRun, profile_name: str, device: torch.device, seed: int = 0) -> dict:
+def command(run: ReferenceRun, profile: str) -> str:
+    return f"python -m benchmarks.reference_results --profile {profile} --only {run.name}"
+
+
+def run_one(run: ReferenceRun, profile_name: str, device: torch.device,
+            seeds: int | None = None) -> dict:
+    """Run `run`'s experiment on `profile_name` for each seed 0, 1, …; return its row."""
     profile = get_profile(profile_name)
-    seed_everything(seed)
-    train, test = run.load()
-    train = train.subset(profile.take(len(train), "train"), seed=seed)
-    test = test.subset(profile.take(len(test), "test"), seed=seed)
-    mean, std = train.channel_stats()
-    train_batches = DeviceBatches(train, profile.batch_size // run.batch_divisor, device,
-                                  shuffle=True, seed=seed,
-                                  augment=run.augment, mean=mean, std=std)
-    test_batches = DeviceBatches(test, 1000, device, mean=mean, std=std)
-    torch.manual_seed(seed)
-    model = run.make_model()
-    reset_peak_memory(device)
-    config = run.config(profile, seed)
-    history = fit(model, train_batches, test_batches, config, device=device)
+    n_seeds = seeds or run.seeds or profile.seeds
+    outcomes, peak = [], 0
+    for seed in range(n_seeds):
+        seed_everything(seed)
+        reset_peak_memory(device)
+        outcomes.append(run.experiment(profile, seed, device))
+        peak = max(peak, peak_memory_bytes(device))
+    first = outcomes[0]
+    tested = first.test_acc is not None
     return {
         "run": run.name, "chapter": run.chapter, "model": run.model, "dataset": run.dataset,
-        "profile": profile.name, "train images": len(train), "test images": len(test),
-        "epochs": len(history), "test accuracy": history[-1].test_acc,
-        "s / epoch": statistics.median(r.seconds for r in history),
-        "peak memory": peak_memory_bytes(device), "device": _device_name(device), "seed": seed,
+        "command": command(run, profile.name), "profile": profile.name,
+        "train images": first.train_images, "test images": first.test_images,
+        "epochs": len(first.history), "seeds": list(range(n_seeds)),
+        "train accuracy": [o.train_acc for o in outcomes],
+        "test accuracy": [o.test_acc for o in outcomes] if tested else None,
+        "s / epoch": statistics.median(r.seconds for o in outcomes for r in o.history),
+        "peak memory": peak, "device": _device_name(device),
+        "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
     }
 
 
@@ -63,10 +73,6 @@ def _device_name(device: torch.device) -> str:
     return device.type
 
 
-def load_results(path: Path = RESULTS) -> list[dict]:
-    return json.loads(path.read_text(encoding="utf-8")) if path.exists() else []
-
-
 def record(results: list[dict], row: dict) -> list[dict]:
     """`results` with `row` added, replacing a row of the same run, profile and device."""
     key = (row["run"], row["profile"], row["device"])
@@ -74,70 +80,89 @@ def record(results: list[dict], row: dict) -> list[dict]:
     return sorted([*kept, row], key=lambda r: (r["chapter"], r["run"], r["profile"], r["device"]))
 
 
-def _cell(column: str, value) -> str:
-    if column == "test accuracy":
-        return f"{value:.2%}"
-    if column == "s / epoch":
-        return f"{value:.1f}"
-    if column == "peak memory":
-        return f"{value / 2**20:,.0f} MiB"
-    if isinstance(value, int):
-        return f"{value:,}"
-    return str(value)
-
-
 def render(results: list[dict]) -> str:
     """The appendix page: prose and a Markdown table rendered from the recorded results."""
     lines = [
         "# Reference results",
         "",
-        "Each chapter's largest training run, measured with `python -m "
-        "benchmarks.reference_results` (this page is rendered from "
-        "`benchmarks/reference_results.json`; do not edit it by hand). Time per epoch includes "
-        "the test pass; peak memory is the GPU's for CUDA runs and the whole process's resident "
-        "memory on a CPU. The CIFAR-10 test set of the offline mirror holds 1,000 images.",
+        "Runs larger than a chapter's few-minute budget, each measured by a command and stored in "
+        "`course_lib/reference_results.json` (this page is rendered from that file; do not edit "
+        "it by hand). A chapter that mentions a larger run shows its row from the same file. "
+        "Each row calls the experiment function its chapter calls, on the named profile: "
+        "`quick` is a chapter's own size on a CPU, `extended` a longer CPU run and `full` what a "
+        "GPU runs. Accuracies are the last epoch's, as mean ± standard deviation over the seeds "
+        "(one value when one seed ran); a run without a test set shows only its training "
+        "accuracy. Time per epoch includes the test pass; peak memory is the GPU's for CUDA runs "
+        "and the whole process's resident memory on a CPU. The CIFAR-10 test split available to "
+        "the book holds the first 1,000 of its 10,000 images.",
         "",
-        "| " + " | ".join(COLUMNS) + " |",
-        "|" + "|".join("---" for _ in COLUMNS) + "|",
+        ReferenceTable(results).to_markdown() if results else "(no rows measured yet)",
+        "",
+        "The command of each row, in the same order:",
+        "",
+        *(f"- `{r['command']}` ({r['date']})" for r in results),
     ]
-    for r in results:
-        lines.append("| " + " | ".join(_cell(c, r[c]) for c in COLUMNS) + " |")
-    if not results:
-        lines.append("| " + " | ".join("" for _ in COLUMNS) + " |")
     return "\n".join(lines) + "\n"
+
+
+def intro_block(results: list[dict]) -> str:
+    """The front page's table: every CPU row of the `quick` profile (a chapter's own size)."""
+    quick = [r for r in results if r["profile"] == "quick" and r["device"] == "cpu"]
+    table = (ReferenceTable(quick, INTRO_COLUMNS).to_markdown() if quick
+             else "(no quick rows measured yet)")
+    return f"{INTRO_START}\n{table}\n{INTRO_END}"
+
+
+def update_intro(results: list[dict], path: Path = INTRO) -> str:
+    """Rewrite the block between the markers of the front page; return the new text."""
+    text = path.read_text(encoding="utf-8")
+    start, end = text.index(INTRO_START), text.index(INTRO_END) + len(INTRO_END)
+    text = text[:start] + intro_block(results) + text[end:]
+    path.write_text(text, encoding="utf-8")
+    return text
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.reference_results")
-    parser.add_argument("--profile", default=None, help="full, quick or smoke (default: machine's)")
+    parser.add_argument("--profile", default=None,
+                        help="full, extended, quick or smoke (default: each run's own profiles "
+                             "on a CPU, full on CUDA)")
     parser.add_argument("--only", nargs="*", help="run only these runs (names from --list)")
     parser.add_argument("--list", action="store_true", help="list the runs and exit")
     parser.add_argument("--render", action="store_true", help="only re-render the page")
     parser.add_argument("--device", default=None)
+    parser.add_argument("--threads", type=int, default=None, help="torch CPU threads")
     args = parser.parse_args(argv)
     if args.list:
         for run in RUNS:
-            print(f"{run.name}: chapter {run.chapter}, {run.model} on {run.dataset}")
+            print(f"{run.name}: chapter {run.chapter}, {run.model} on {run.dataset}, "
+                  f"profiles {', '.join(run.profiles)}")
         return 0
+    if args.threads:
+        torch.set_num_threads(args.threads)
     results = load_results()
     if not args.render:
         device = choose_device(args.device)
-        profile = get_profile(args.profile).name
         unknown = set(args.only or []) - {r.name for r in RUNS}
         if unknown:
             parser.error(f"unknown run(s): {', '.join(sorted(unknown))}; see --list")
         for run in RUNS:
             if args.only and run.name not in args.only:
                 continue
-            print(f"running {run.name} ({profile}, {device}) ...", flush=True)
-            row = run_one(run, profile, device)
-            print(f"  {_cell('test accuracy', row['test accuracy'])}, "
-                  f"{row['s / epoch']:.1f} s/epoch", flush=True)
-            results = record(results, row)
-            RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
+            profiles = ([args.profile] if args.profile else
+                        ["full"] if device.type == "cuda" else list(run.profiles))
+            for profile in profiles:
+                print(f"running {run.name} ({profile}, {device}) ...", flush=True)
+                row = run_one(run, profile, device)
+                print(f"  train {row['train accuracy']}, test {row['test accuracy']}, "
+                      f"{row['s / epoch']:.1f} s/epoch", flush=True)
+                results = record(load_results(), row)  # re-read: another run may have written
+                RESULTS.write_text(json.dumps(results, indent=1) + "\n", encoding="utf-8")
     PAGE.parent.mkdir(exist_ok=True)
     PAGE.write_text(render(results), encoding="utf-8")
-    print(f"wrote {PAGE.relative_to(ROOT)} ({len(results)} rows)")
+    update_intro(results)
+    print(f"wrote {PAGE.relative_to(ROOT)} ({len(results)} rows) and the table of "
+          f"{INTRO.relative_to(ROOT)}")
     return 0
 
 

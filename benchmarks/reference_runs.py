@@ -1,57 +1,86 @@
-"""The runs the reference-results table measures: each chapter's largest training run, with the
-same model, data and training settings as the chapter (sizes from the compute profile)."""
+"""The runs the reference-results store measures: each calls the experiment function its chapter
+calls (`course_lib.experiments`), so a row says what the chapter runs, at a larger size.
+
+To add a row for another chapter's experiment, add a `ReferenceRun` whose `experiment` calls the
+chapter's function with the profile, seed and device it is given.
+"""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from torch import nn
+import torch
 
-from course_lib.data import Augmentation, ImageSet, load_cifar10, load_mnist
-from course_lib.models import KerasMNISTCNN, SmallCNN, cifar_resnet
-from course_lib.profile import Profile
+from course_lib.data import load_mnist
+from course_lib.experiments import (
+    TRANSFER_METHODS,
+    Outcome,
+    cifar_resnet_run,
+    degradation_run,
+    mnist_cnn_run,
+    placed_shapes_run,
+    train_classifier,
+    transfer_runs,
+)
+from course_lib.models import SmallCNN
+from course_lib.profile import Profile, get_profile
 from course_lib.training import TrainConfig
+
+Experiment = Callable[[Profile, int, torch.device], Outcome]
 
 
 @dataclass(frozen=True)
 class ReferenceRun:
-    name: str  # short unique id, used by --only
-    chapter: str  # the chapter whose run this is, e.g. "03"
+    name: str  # short unique id, used by --only and by course_lib.reference.reference_table
+    chapter: str  # the chapter whose experiment this is, e.g. "03"
     model: str  # model name as the table shows it
     dataset: str  # dataset name as the table shows it
-    make_model: Callable[[], nn.Module]  # a fresh, seeded-by-caller model
-    load: Callable[[], tuple[ImageSet, ImageSet]]  # (train, test) before profile subsetting
-    config: Callable[[Profile, int], TrainConfig]  # training settings for a profile and seed
-    augment: Augmentation | None = None  # training augmentation, if the chapter uses one
-    batch_divisor: int = 1  # the chapter's batch size is the profile's divided by this
+    experiment: Experiment  # (profile, seed, device) → Outcome: the chapter's own function
+    profiles: tuple[str, ...] = ("quick",)  # the profiles `make results` measures on a CPU
+    seeds: int | None = None  # seeds per row; None: the profile's `seeds`
 
 
-def _mnist() -> tuple[ImageSet, ImageSet]:
-    return load_mnist("train"), load_mnist("test")
+def _smallcnn_mnist(profile: Profile, seed: int, device: torch.device) -> Outcome:
+    # Chapter 03's first CNN: the profile's MNIST subset, the whole test set, SGD defaults.
+    train = load_mnist("train").subset(profile.take(60_000), seed=seed)
+    test = load_mnist("test").subset(profile.take(10_000, "test"), seed=seed)
+    return train_classifier(lambda: SmallCNN(in_channels=1, num_classes=10), train, test,
+                            TrainConfig(epochs=profile.epochs, seed=seed), profile.batch_size,
+                            device)
 
 
-def _cifar10() -> tuple[ImageSet, ImageSet]:
-    return load_cifar10("train"), load_cifar10("test")
+@functools.lru_cache(maxsize=4)
+def _transfer(profile: str, seed: int, device: str) -> dict[str, Outcome]:
+    # Chapter 11's four methods run together (fine-tuning continues the frozen-base run):
+    # each method's row reads its outcome from the same runs.
+    return transfer_runs(get_profile(profile), seed, torch.device(device))
+
+
+def _transfer_row(method: str) -> Experiment:
+    return lambda p, s, d: _transfer(p.name, s, str(d))[method]
 
 
 RUNS: list[ReferenceRun] = [
-    ReferenceRun(
-        name="smallcnn-mnist", chapter="03", model="SmallCNN", dataset="MNIST",
-        make_model=lambda: SmallCNN(in_channels=1, num_classes=10), load=_mnist,
-        config=lambda p, seed: TrainConfig(epochs=p.epochs, seed=seed),
-    ),
-    ReferenceRun(
-        name="keras-cnn-mnist", chapter="09", model="Keras MNIST CNN", dataset="MNIST",
-        make_model=KerasMNISTCNN, load=_mnist,
-        config=lambda p, seed: TrainConfig.for_profile(p, seed=seed),
-    ),
-    ReferenceRun(
-        # Chapter 10's network at the paper's width (16), trained like chapter 09's CIFAR models:
-        # crop + flip on the device, a quarter of the profile's batch size.
-        name="resnet20-cifar10", chapter="10", model="ResNet-20", dataset="CIFAR-10",
-        make_model=lambda: cifar_resnet(20), load=_cifar10,
-        config=lambda p, seed: TrainConfig.for_profile(p, seed=seed),
-        augment=Augmentation(hflip=True, crop_padding=4), batch_divisor=4,
-    ),
+    ReferenceRun("smallcnn-mnist", "03", "SmallCNN", "MNIST", _smallcnn_mnist),
+    ReferenceRun("keras-cnn-mnist", "09, 12", "Keras MNIST CNN", "MNIST", mnist_cnn_run),
+    *(ReferenceRun(f"degradation-{kind.lower()}-{depth}", "10", f"{kind}-{depth} (width 8)",
+                   "CIFAR-10 (train)",
+                   lambda p, s, d, depth=depth, plain=(kind == "plain"):
+                       degradation_run(depth, plain, p, s, d),
+                   )
+      for depth in (8, 32) for kind in ("plain", "ResNet")),
+    *(ReferenceRun(f"transfer-{key}", "11", f"course CNN, {method}", "CIFAR-10 cats vs. dogs",
+                   _transfer_row(method))
+      for key, method in zip(("scratch", "features", "frozen", "finetune"), TRANSFER_METHODS,
+                             strict=True)),
+    ReferenceRun("smallcnn-shapes", "12", "SmallCNN (width 8)", "placed O/X shapes",
+                 placed_shapes_run),
+    # The paper's ResNet-20, longer than any chapter can train it on a CPU. On `extended` the
+    # training set is capped at 20,000 images (an epoch takes minutes on two cores); on a GPU,
+    # `--profile full` trains on all 50,000.
+    ReferenceRun("resnet20-cifar10", "10", "ResNet-20", "CIFAR-10",
+                 lambda p, s, d: cifar_resnet_run(20, replace(p, max_train=p.take(20_000)), s, d),
+                 profiles=("quick", "extended"), seeds=1),
 ]

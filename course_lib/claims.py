@@ -11,7 +11,8 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-__all__ = ["PASS", "FAIL", "Spread", "claim", "claim_higher", "claim_level", "spread"]
+__all__ = ["PASS", "FAIL", "Spread", "claim", "claim_higher", "claim_level", "claim_order",
+           "spread"]
 
 PASS, FAIL = "✓", "✗"
 
@@ -85,3 +86,28 @@ def claim_level(a: Sequence[float], b: Sequence[float], statement: str,
     separated = (wins == n and margin > sd) or (wins == 0 and -margin > sd)
     return claim(not separated, f"{statement} ({sa} vs {sb}; mean difference {margin:+.{digits}f},"
                                 f" larger sd {sd:.{digits}f})")
+
+
+def separates(a: Sequence[float], b: Sequence[float]) -> int:
+    """+1 when `a` beats `b` in every seed by a mean margin above the larger sd, −1 when `b`
+    beats `a` so, 0 when the runs do not separate them (the rule of `claim_higher`)."""
+    sa, sb, wins = _paired(a, b, 1)
+    n, margin, sd = len(sa.values), sa.mean - sb.mean, max(sa.sd, sb.sd)
+    if wins == n and margin > sd:
+        return 1
+    if wins == 0 and -margin > sd:
+        return -1
+    return 0
+
+
+def claim_order(a: Sequence[float], b: Sequence[float], name_a: str, name_b: str,
+                what: str = "", digits: int = 1) -> bool:
+    """Report how the seeds order two conditions where the page makes no prior claim: `name_a`
+    above `name_b`, below it, or not separated, each as a checked line by the rules above."""
+    order = separates(a, b)
+    suffix = f" {what}" if what else ""
+    if order > 0:
+        return claim_higher(a, b, f"{name_a} above {name_b}{suffix}", digits)
+    if order < 0:
+        return claim_higher(b, a, f"{name_b} above {name_a}{suffix}", digits)
+    return claim_level(a, b, f"the seeds do not separate {name_a} and {name_b}{suffix}", digits)

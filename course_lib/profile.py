@@ -1,4 +1,5 @@
-"""Compute profiles: how much data and how many epochs a run spends (`full`, `quick`, `smoke`).
+"""Compute profiles: how much data and how many epochs a run spends (`full`, `quick`, `smoke`;
+`extended` sizes the reference results measured on a CPU).
 
 Chapters read sizes from the active profile and never branch on its name in prose. The profile
 comes from `COURSE_PROFILE`; without it, `full` on CUDA and `quick` elsewhere.
@@ -37,6 +38,8 @@ PROFILES: dict[str, Profile] = {
     "quick": Profile("quick", max_train=20_000, max_test=None, epochs=3, batch_size=128),
     # Tests and CI: tiny subsets, one short epoch, each chapter well under a minute on 2 cores.
     "smoke": Profile("smoke", max_train=1_000, max_test=500, epochs=1, batch_size=128, seeds=1),
+    # Reference results on a CPU (`make results`): runs too long for a chapter, in the background.
+    "extended": Profile("extended", max_train=None, max_test=None, epochs=6, batch_size=128),
 }
 
 

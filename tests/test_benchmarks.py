@@ -7,7 +7,16 @@ import torch
 
 from benchmarks.baseline import PerImageDataset
 from benchmarks.compare import compare
-from benchmarks.reference_results import COLUMNS, PAGE, load_results, record, render, run_one
+from benchmarks.reference_results import (
+    COLUMNS,
+    INTRO,
+    PAGE,
+    intro_block,
+    load_results,
+    record,
+    render,
+    run_one,
+)
 from benchmarks.reference_runs import RUNS
 from course_lib.data import DeviceBatches, ImageSet
 
@@ -54,10 +63,18 @@ def test_reference_page_is_rendered_from_the_recorded_results():
     )
 
 
+def test_front_page_table_is_generated_from_the_recorded_results():
+    assert intro_block(load_results()) in INTRO.read_text(encoding="utf-8"), (
+        "intro.md's quick-results table is out of date: run "
+        "`python -m benchmarks.reference_results --render`"
+    )
+
+
 @pytest.mark.parametrize("run", RUNS, ids=[r.name for r in RUNS])
 def test_every_reference_run_trains_on_the_smoke_profile(run):
     """Each chapter's reference run works end to end (data, model, batch size, augmentation)."""
     row = run_one(run, "smoke", torch.device("cpu"))
-    assert row["profile"] == "smoke" and row["epochs"] == 1 and row["train images"] == 1_000
-    assert 0.0 <= row["test accuracy"] <= 1.0 and row["s / epoch"] > 0
-    assert set(COLUMNS) <= set(row)
+    assert row["profile"] == "smoke" and row["seeds"] == [0] and row["epochs"] >= 1
+    assert 0 < row["train images"] <= 4_000 and row["s / epoch"] > 0
+    assert all(0.0 <= a <= 1.0 for a in row["train accuracy"] + (row["test accuracy"] or []))
+    assert set(COLUMNS) <= set(row) and row["command"].endswith(f"--only {run.name}")

@@ -52,3 +52,15 @@ def test_claim_level_is_the_negation_of_a_clear_ordering(capsys):
 def test_paired_claims_need_one_value_per_seed_on_both_sides():
     with pytest.raises(ValueError, match="one value per seed"):
         claim_higher([1.0, 2.0], [1.0], "x")
+
+
+def test_claim_order_reports_the_measured_relation(capsys):
+    from course_lib.claims import claim_order, separates
+
+    hi, lo = [91.0, 92.0, 91.5], [85.0, 86.0, 85.5]
+    assert separates(hi, lo) == 1 and separates(lo, hi) == -1
+    assert separates([1.0, 2.0, 3.0], [2.0, 1.0, 3.5]) == 0
+    assert claim_order(lo, hi, "A", "B", "on test")
+    assert capsys.readouterr().out.startswith("✓ B above A on test in 3/3 seeds")
+    assert claim_order([1.0, 2.0, 3.0], [2.0, 1.0, 3.5], "A", "B")
+    assert capsys.readouterr().out.startswith("✓ the seeds do not separate A and B (")

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from .history import History
 
@@ -36,6 +37,7 @@ def plot_runs(histories: Mapping[str, History], title: str = "",
                 ax.plot(epochs, test, "--", color=f"C{i}", lw=1.5,
                         label=f"{name} ({eval_label})")
         ax.set_xlabel("epoch")
+        ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # whole epochs only
         ax.set_ylabel({"loss": "loss", "acc": "accuracy"}.get(metric, metric))
         ax.grid(alpha=0.3)
     axes[-1].legend(fontsize=8)

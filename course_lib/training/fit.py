@@ -206,14 +206,14 @@ def fit(
         state = read_checkpoint(path, map_location=device)
         if state["epoch"] >= config.epochs:
             done, loaded = restore_checkpoint(state, model)
-            print(f"Loaded {path}: already trained for {done} epoch(s), nothing to do.")
+            print(f"Loaded {path.name}: already trained for {done} epoch(s), nothing to do.")
             return loaded if loaded is not None else History()
         _check_resumable(state, config, steps, path)
         done, loaded = restore_checkpoint(
             state, model, optimizer, scheduler,
             scaler if state.get("scaler") is not None else None, restore_rng=True)
         history, start = (loaded if loaded is not None else History()), done + 1
-        print(f"Resuming from {path} after epoch {done} of {config.epochs}.")
+        print(f"Resuming from {path.name} after epoch {done} of {config.epochs}.")
 
     # Compile after loading, so the checkpoint's keys are the plain model's.
     runner = torch.compile(model) if config.compile and device.type == "cuda" else model

@@ -47,3 +47,17 @@ def test_live_explorer_rerenders_for_another_class():
     explorer.controls["target"].value = 1
     explorer.controls["index"].value = 1
     assert explorer.output.outputs[0]["data"]["image/png"] != first
+
+
+def test_shared_scale_keeps_the_ratio_between_maps():
+    from course_lib.explorers.gradcam import render_grad_cam_grid, shared_scale_maps
+
+    strong = torch.zeros(2, 2, 2)
+    strong[0, 0, 0] = 4.0
+    weak = torch.full((2, 2, 2), 1.0)
+    maps = shared_scale_maps([strong, weak], (4, 4))
+    assert maps[0].shape == (2, 4, 4) and maps[0].max() == pytest.approx(1.0)
+    assert maps[1].max() == pytest.approx(0.25)  # a weak map stays weak: not stretched to 1
+    assert maps[0][1].max() == 0.0  # an empty map stays empty
+    fig = render_grad_cam_grid(np.zeros((2, 4, 4, 3)), maps[1], ["a", "b"])
+    assert len(fig.axes) == 4 and fig.axes[0].get_title() == "a"

@@ -87,3 +87,33 @@ def test_gradient_ascent_raises_every_channel_of_a_deeper_layer():
         filter_patterns(model, "features.conv2", [64], (1, 28, 28), steps=1)
     with pytest.raises(ValueError, match="unit"):
         filter_patterns(model, "features.conv2", [0], (1, 28, 28), unit="max")
+
+
+def test_gaussian_blur_keeps_the_mean_and_smooths():
+    from course_lib.visualize.patterns import gaussian_blur
+
+    torch.manual_seed(0)
+    x = torch.rand(2, 3, 16, 16)
+    y = gaussian_blur(x, 1.0)
+    assert y.shape == x.shape
+    torch.testing.assert_close(y.mean(), x.mean(), atol=2e-2, rtol=0)
+    # neighbouring pixels differ less after blurring
+    assert (y.diff(dim=-1).abs().mean() < 0.5 * x.diff(dim=-1).abs().mean()).item()
+    flat = torch.full((1, 1, 8, 8), 0.3)
+    torch.testing.assert_close(gaussian_blur(flat, 2.0), flat)
+
+
+def test_regularized_ascent_is_smoother_and_still_raises_the_score():
+    torch.manual_seed(0)
+    model = nn.Sequential(nn.Conv2d(1, 4, 3, padding=1), nn.ReLU(),
+                          nn.Conv2d(4, 4, 3, padding=1), nn.ReLU())
+    kw = dict(steps=30, step_size=0.2, bounds=(-1.0, 1.0), seed=0)
+    plain = filter_patterns(model, model[2], range(4), (1, 16, 16), **kw)
+    smooth = filter_patterns(model, model[2], range(4), (1, 16, 16), blur=1.0, jitter=1,
+                             l2=0.05, **kw)
+    assert (smooth.score > smooth.start).all()
+
+    def roughness(images):
+        return images.diff(dim=-1).abs().mean().item()
+
+    assert roughness(smooth.images) < 0.5 * roughness(plain.images)
