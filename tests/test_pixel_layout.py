@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 import torch
 
@@ -42,7 +44,7 @@ def test_shuffle_applies_one_permutation_to_every_image():
 
 
 def test_layout_experiment_trains_per_seed_and_reports_shifts():
-    profile = PROFILES["smoke"].scaled(max_train=1000, max_test=300, epochs=3)
+    profile = replace(PROFILES["smoke"], max_train=1000, max_test=300, epochs=3)
     runs = layout_experiment("mlp", profile, seeds=(0, 1), shifts=(0, 3))
     assert [r.seed for r in runs] == [0, 1] and all(isinstance(r, LayoutRun) for r in runs)
     for r in runs:
