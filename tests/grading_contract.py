@@ -59,6 +59,24 @@ def assert_notebook_contract(exercise_set: str, source: Path, student: Path) -> 
     assert all(r.messages == [NOT_IMPLEMENTED] for r in untouched.results)
 
 
+def assert_generated_with_full_marks(exercise_set: str, source: Path, student: Path,
+                                     stubs: int) -> None:
+    """The student copy is generated (its set named, `stubs` stubs, no solution markers) and the
+    solution source's stored outputs show full marks for every check of the set."""
+    import nbformat
+
+    from tools.exercises import STUB
+
+    src, copy = nbformat.read(source, 4), nbformat.read(student, 4)
+    assert src.metadata.course.exercise_set == copy.metadata.course.exercise_set == exercise_set
+    outputs = "".join(o.get("text", "") for c in src.cells if c.cell_type == "code"
+                      for o in c.outputs)
+    for c in EXERCISE_SETS[exercise_set]:
+        assert f"{c.name}: {c.max_points}/{c.max_points} points" in outputs
+    code = "\n".join(c.source for c in copy.cells if c.cell_type == "code")
+    assert "SOLUTION" not in code and code.count(STUB) == stubs
+
+
 def _raises(*args: Any, **kwargs: Any) -> None:
     return 1 / 0
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import torch
+from grading_contract import assert_generated_with_full_marks
 from grading_contract import stub as _stub
 
 from course_lib.grading import EXERCISE_SETS
@@ -144,17 +145,6 @@ def test_checks_never_raise():
 
 
 def test_exercise_notebooks_are_generated_and_the_source_shows_full_marks(repo_root):
-    import nbformat
-
-    from tools.exercises import STUB
-
-    source = nbformat.read(repo_root / "exercises/source/12_visualizing_cnns.ipynb", 4)
-    student = nbformat.read(repo_root / "exercises/12_visualizing_cnns.ipynb", 4)
-    assert source.metadata.course.exercise_set == student.metadata.course.exercise_set == (
-        "visualizing")
-    outputs = "".join(o.get("text", "") for c in source.cells if c.cell_type == "code"
-                      for o in c.outputs)
-    for c in EXERCISE_SETS["visualizing"]:
-        assert f"{c.name}: {c.max_points}/{c.max_points} points" in outputs
-    code = "\n".join(c.source for c in student.cells if c.cell_type == "code")
-    assert "SOLUTION" not in code and code.count(STUB) == 3
+    assert_generated_with_full_marks(
+        "visualizing", repo_root / "exercises/source/12_visualizing_cnns.ipynb",
+        repo_root / "exercises/12_visualizing_cnns.ipynb", stubs=3)
