@@ -12,7 +12,7 @@ import pytest
 from course_lib.grading import EXERCISE_SETS, run_check
 
 SOURCES = sorted((Path(__file__).resolve().parents[2] / "exercises" / "source").glob("*.ipynb"))
-HEADING = re.compile(r"^#+ .*\((\d+) points?\)", re.M)
+HEADING = re.compile(r"^#+ .*\((\d+) points?(?:, ~\d+ min)?\)", re.M)
 CHECK_CALL = re.compile(r"""check\(["'](\w+)["']""")
 
 
