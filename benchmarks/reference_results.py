@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
+import os
 import statistics
 from pathlib import Path
 
@@ -25,7 +26,7 @@ from course_lib.reference import COLUMNS, RESULTS, ReferenceTable, load_results
 from course_lib.runtime import choose_device, seed_everything
 from course_lib.timing import peak_memory_bytes, reset_peak_memory
 
-from .reference_runs import RUNS, ReferenceRun
+from .reference_runs import RUNS, ReferenceRun, take_shared_load
 
 ROOT = Path(__file__).resolve().parents[1]
 PAGE = ROOT / "appendix" / "reference_results.md"
@@ -43,14 +44,21 @@ def command(run: ReferenceRun, profile: str) -> str:
 
 def run_one(run: ReferenceRun, profile_name: str, device: torch.device,
             seeds: int | None = None) -> dict:
-    """Run `run`'s experiment on `profile_name` for each seed 0, 1, …; return its row."""
+    """Run `run`'s experiment on `profile_name` for each seed 0, 1, …; return its row.
+
+    The row's "load" is the machine's 1-minute load average at the start and end of the runs
+    (of the shared call when the row reads its outcomes from one that several rows share).
+    """
     profile = get_profile(profile_name)
     n_seeds = seeds or run.seeds or profile.seeds
-    outcomes, peak = [], 0
+    outcomes, peak, loads = [], 0, []
     for seed in range(n_seeds):
         seed_everything(seed)
         reset_peak_memory(device)
+        take_shared_load()
+        start = os.getloadavg()[0]
         outcomes.append(run.experiment(profile, seed, device))
+        loads.append(take_shared_load() or (start, os.getloadavg()[0]))
         peak = max(peak, peak_memory_bytes(device))
     first = outcomes[0]
     tested = first.test_acc is not None
@@ -62,6 +70,7 @@ def run_one(run: ReferenceRun, profile_name: str, device: torch.device,
         "train accuracy": [o.train_acc for o in outcomes],
         "test accuracy": [o.test_acc for o in outcomes] if tested else None,
         "s / epoch": statistics.median(r.seconds for o in outcomes for r in o.history),
+        "load": [round(loads[0][0], 2), round(loads[-1][1], 2)],
         "peak memory": peak, "device": _device_name(device),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
     }
@@ -90,11 +99,24 @@ def render(results: list[dict]) -> str:
         "it by hand). A chapter that mentions a larger run shows its row from the same file. "
         "Each row calls the experiment function its chapter calls, on the named profile: "
         "`quick` is a chapter's own size on a CPU, `extended` a longer CPU run and `full` what a "
-        "GPU runs. Accuracies are the last epoch's, as mean ± standard deviation over the seeds "
-        "(one value when one seed ran); a run without a test set shows only its training "
+        "GPU runs. One row is one compared condition (a model, a regularizer, a learning "
+        "rate, an augmentation variant) of its chapter's experiment. Accuracies are mean ± "
+        "standard deviation over the seeds (one value when one seed ran). Training accuracy is "
+        "the last epoch's, measured while training (with dropout and augmentation where the "
+        "run has them); test accuracy is the last epoch's, or the test pass the chapter makes "
+        "after training (at the best validation epoch in chapters 08 and 11, after the single "
+        "epoch of chapter 07's sweep); a run without a test set shows only its training "
         "accuracy. Time per epoch includes the test pass; peak memory is the GPU's for CUDA runs "
         "and the whole process's resident memory on a CPU. The CIFAR-10 test split available to "
         "the book holds the first 1,000 of its 10,000 images.",
+        "",
+        "The CPU rows were measured on a machine shared with other jobs, so their times are "
+        "inflated by whatever else ran: the load column gives the machine's 1-minute load "
+        "average at the start and at the end of each row's run (start → end; a two-core "
+        "machine is fully busy at 2), and a time per epoch measured at a high load is an upper "
+        "bound, not the cost of the run on an idle machine. Rows of one chapter that come from "
+        "one call of its function (all conditions at once) show that call's load. A dash: the "
+        "row was measured before the load was recorded.",
         "",
         ReferenceTable(results).to_markdown() if results else "(no rows measured yet)",
         "",

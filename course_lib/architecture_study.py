@@ -36,12 +36,14 @@ def cnn_vs_mlp(profile: Profile, device: torch.device | str = "cpu",
     mean, std = train.channel_stats()
     models: dict[str, Callable[[], nn.Module]] = {"MLP 784-512-10": _mlp,
                                                  "Keras MNIST CNN": KerasMNISTCNN}
-    return compare_seeds(
+    result = compare_seeds(
         models,
         lambda seed: DeviceBatches(train, profile.batch_size, device, shuffle=True, mean=mean,
                                    std=std, seed=seed),
         DeviceBatches(test, 1000, device, mean=mean, std=std),
         TrainConfig.for_profile(profile), device, (1, 28, 28), profile.seeds)
+    result.train_images, result.test_images = len(train), len(test)
+    return result
 
 
 SMALL_ARCHITECTURES: dict[str, Callable[[], nn.Module]] = {
@@ -66,7 +68,7 @@ def small_architectures(profile: Profile, device: torch.device | str = "cpu",
     test = test.subset(profile.take(len(test), "test"), seed=0)
     mean, std = train.channel_stats()
     epochs = 2 * profile.epochs if epochs is None else epochs
-    return compare_seeds(
+    result = compare_seeds(
         SMALL_ARCHITECTURES,
         lambda seed: DeviceBatches(train, profile.batch_size // 4, device, shuffle=True,
                                    augment=Augmentation(hflip=True, crop_padding=4), mean=mean,
@@ -74,3 +76,5 @@ def small_architectures(profile: Profile, device: torch.device | str = "cpu",
         DeviceBatches(test, 500, device, mean=mean, std=std),
         TrainConfig.for_profile(profile, epochs=epochs, optimizer="adamw"), device,
         (3, 32, 32), profile.seeds)
+    result.train_images, result.test_images = len(train), len(test)
+    return result

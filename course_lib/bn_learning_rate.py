@@ -16,7 +16,7 @@ from torch import nn
 
 from .data import DeviceBatches, load_mnist
 from .profile import Profile
-from .training import TrainConfig, evaluate, fit
+from .training import History, TrainConfig, evaluate, fit
 
 __all__ = ["LearningRateSweep", "bn_learning_rate_sweep", "sweep_cnn"]
 
@@ -54,6 +54,8 @@ class LearningRateSweep:
     epochs: int
     acc: dict[str, list[list[float]]] = field(default_factory=dict)  # [lr index][seed index]
     diverged: dict[str, list[list[bool]]] = field(default_factory=dict)
+    histories: dict[str, list[list[History]]] = field(default_factory=dict)  # training curves
+    n_test: int = 0  # test images every run is measured on
 
     def at(self, condition: str, lr: float) -> list[float]:
         """Test accuracies (one per seed, in %) of `condition` at learning rate `lr`."""
@@ -117,10 +119,12 @@ def bn_learning_rate_sweep(
     test = load_mnist("test").subset(profile.take(n_test, "test"), seed=0)
     mean, std = train.channel_stats()
     test_batches = DeviceBatches(test, 1000, device, mean=mean, std=std)
-    result = LearningRateSweep(tuple(lrs), tuple(range(seeds)), len(train), epochs)
+    result = LearningRateSweep(tuple(lrs), tuple(range(seeds)), len(train), epochs,
+                               n_test=len(test))
     for c in CONDITIONS:
         result.acc[c] = [[] for _ in lrs]
         result.diverged[c] = [[] for _ in lrs]
+        result.histories[c] = [[] for _ in lrs]
         for i, lr in enumerate(lrs):
             for seed in result.seeds:
                 torch.manual_seed(seed)
@@ -135,4 +139,5 @@ def bn_learning_rate_sweep(
                 acc = evaluate(model, test_batches)["acc"]
                 result.acc[c][i].append(acc)
                 result.diverged[c][i].append(nan)
+                result.histories[c][i].append(history)
     return result

@@ -21,7 +21,7 @@ class Outcome:
     history: History
     train_images: int
     test_images: int  # 0 when the experiment has no test set
-    model: nn.Module
+    model: nn.Module | None  # None: the experiment's function does not keep its networks
     held_out: float | None = None  # accuracy on a separate test set after training, when the
     # history's "test" columns hold validation accuracy (chapter 11)
     seconds: float | None = None  # wall time of the whole run (None: the epochs' sum)

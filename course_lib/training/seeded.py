@@ -26,6 +26,8 @@ class SeededComparison:
 
     seeds: list[int] = field(default_factory=list)
     comparisons: list[Comparison] = field(default_factory=list)
+    train_images: int = 0  # training images of every run (0: not recorded)
+    test_images: int = 0  # test images of every run (0: no test set or not recorded)
 
     @property
     def names(self) -> list[str]:
