@@ -47,6 +47,20 @@ class ReferenceRun:
     profiles: tuple[str, ...] = ("quick",)  # the profiles `make results` measures on a CPU
     seeds: int | None = None  # seeds per row; None: the profile's `seeds`
 
+    @property
+    def function(self) -> Callable:
+        """The library function the row calls (the one its chapter calls)."""
+        return getattr(self.experiment, "calls", self.experiment)
+
+
+def _calling(function: Callable) -> Callable[[Experiment], Experiment]:
+    """Mark an experiment with the library function it calls (tests compare it with the
+    chapter's call)."""
+    def mark(experiment: Experiment) -> Experiment:
+        experiment.calls = function  # type: ignore[attr-defined]
+        return experiment
+    return mark
+
 
 # --- Calls shared by several rows: the function runs once per key, each row reads its part.
 _RESULTS: dict[tuple, Any] = {}
@@ -81,6 +95,7 @@ CHAPTER_03_BATCH = 32  # chapter 03 trains both models in batches of 32
 
 
 def _layout(model: str, batch_size: int | None) -> Experiment:
+    @_calling(layout_experiment)
     def run(profile: Profile, seed: int, device: torch.device) -> Outcome:
         (r,) = layout_experiment(model, profile, seeds=[seed], batch_size=batch_size,
                                  device=device)
@@ -91,6 +106,7 @@ def _layout(model: str, batch_size: int | None) -> Experiment:
 
 # --- 06: compare_regularizers, once per network (all seeds and regularizers in one call).
 def _regularizer(network: str, regularizer: str) -> Experiment:
+    @_calling(compare_regularizers)
     def run(profile: Profile, seed: int, device: torch.device) -> Outcome:
         spec = RegularizerSpec.for_profile(profile, network)
         result = _shared(compare_regularizers, spec, device)
@@ -109,6 +125,7 @@ def _bn_sweep(profile: Profile, device: torch.device):
 
 
 def _bn_lr(condition: str, lr: float) -> Experiment:
+    @_calling(bn_learning_rate_sweep)
     def run(profile: Profile, seed: int, device: torch.device) -> Outcome:
         sweep = _shared(_bn_sweep, profile, device)
         i, k = sweep.lrs.index(lr), sweep.seeds.index(seed)
@@ -119,6 +136,7 @@ def _bn_lr(condition: str, lr: float) -> Experiment:
 
 # --- 08: augmentation_study, once (every variant and seed); test accuracy at the best val epoch.
 def _augmentation(variant: str) -> Experiment:
+    @_calling(augmentation_study)
     def run(profile: Profile, seed: int, device: torch.device) -> Outcome:
         study = _shared(augmentation_study, profile, device)
         r = study.runs[variant][seed]
@@ -127,9 +145,20 @@ def _augmentation(variant: str) -> Experiment:
 
 
 # --- 09: cnn_vs_mlp and small_architectures, once each (every model and seed).
+def _mnist_models(profile: Profile, device: torch.device):
+    return cnn_vs_mlp(profile, device)
+
+
+def _cifar_models(profile: Profile, device: torch.device):
+    return small_architectures(profile, device)
+
+
 def _seeded(study: Callable, name: str) -> Experiment:
+    call = {cnn_vs_mlp: _mnist_models, small_architectures: _cifar_models}[study]
+
+    @_calling(study)
     def run(profile: Profile, seed: int, device: torch.device) -> Outcome:
-        result = _shared(study, profile, device)
+        result = _shared(call, profile, device)
         r = result.comparisons[result.seeds.index(seed)][name]
         return Outcome(r.history, result.train_images, result.test_images, None)
     return run
@@ -137,7 +166,7 @@ def _seeded(study: Callable, name: str) -> Experiment:
 
 # --- 11: transfer_runs, once per seed (fine-tuning continues the frozen-base run).
 def _transfer(method: str) -> Experiment:
-    return lambda p, s, d: _shared(transfer_runs, p, s, d)[method]
+    return _calling(transfer_runs)(lambda p, s, d: _shared(transfer_runs, p, s, d)[method])
 
 
 _REGULARIZER_KEYS = dict(zip(REGULARIZERS, ("none", "dropout", "decay"), strict=True))
@@ -167,9 +196,9 @@ RUNS: list[ReferenceRun] = [
       for name, key in _SMALL.items()),
     *(ReferenceRun(f"degradation-{kind.lower()}-{depth}", "10", f"{kind}-{depth} (width 8)",
                    "CIFAR-10 (train)",
-                   lambda p, s, d, depth=depth, plain=(kind == "plain"):
-                       degradation_run(depth, plain, p, s, d),
-                   )
+                   _calling(degradation_run)(
+                       lambda p, s, d, depth=depth, plain=(kind == "plain"):
+                           degradation_run(depth, plain, p, s, d)))
       for depth in (8, 32) for kind in ("plain", "ResNet")),
     *(ReferenceRun(f"transfer-{key}", "11", f"course CNN, {method}", "CIFAR-10 cats vs. dogs",
                    _transfer(method))
@@ -182,6 +211,7 @@ RUNS: list[ReferenceRun] = [
     # training set is capped at 20,000 images (an epoch takes minutes on two cores); on a GPU,
     # `--profile full` trains on all 50,000.
     ReferenceRun("resnet20-cifar10", "10", "ResNet-20", "CIFAR-10",
-                 lambda p, s, d: cifar_resnet_run(20, replace(p, max_train=p.take(20_000)), s, d),
+                 _calling(cifar_resnet_run)(lambda p, s, d: cifar_resnet_run(
+                     20, replace(p, max_train=p.take(20_000)), s, d)),
                  profiles=("quick", "extended"), seeds=1),
 ]

@@ -15,7 +15,8 @@ def _row(run="r", profile="quick", device="cpu", test=(0.9, 0.92, 0.94)):
             "command": f"python -m benchmarks.reference_results --profile {profile} --only {run}",
             "profile": profile, "train images": 5000, "test images": 1000, "epochs": 6,
             "seeds": list(range(len(test))), "train accuracy": [0.5] * len(test),
-            "test accuracy": list(test), "s / epoch": 2.25, "peak memory": 3 * 2**20,
+            "test accuracy": list(test), "s / epoch": 2.25, "load": [3.04, 9.96],
+            "peak memory": 3 * 2**20,
             "device": device, "date": "2026-12-04"}
 
 
@@ -37,6 +38,8 @@ def test_cells_show_mean_and_sd_over_seeds():
     assert cell("seeds", row) == "3" and cell("peak memory", row) == "3 MiB"
     assert cell("train images", row) == "5,000" and cell("s / epoch", row) == "2.2"
     assert cell("test accuracy", {**row, "test accuracy": None}) == "–"
+    assert cell("load", row) == "3.0 → 10.0"
+    assert cell("load", {k: v for k, v in row.items() if k != "load"}) == "–"  # an older row
     with pytest.raises(ValueError, match="no test accuracy"):
         accuracy({**row, "test accuracy": None})
 
@@ -56,7 +59,9 @@ def test_reference_table_reads_the_store(tmp_path, monkeypatch):
 
 def test_the_shipped_store_has_every_column():
     for row in load_results():
-        assert set(reference.COLUMNS) | {"run", "command"} <= set(row)
+        required = set(reference.COLUMNS) - set(reference.OPTIONAL_COLUMNS)
+        assert required | {"run", "command"} <= set(row)
+        assert "load" not in row or (len(row["load"]) == 2 and min(row["load"]) >= 0)
         for split in ("train", "test"):  # None: not recorded (no test set, or an older row)
             assert row[f"{split} accuracy"] is None or len(row[f"{split} accuracy"]) == len(
                 row["seeds"])
