@@ -1,4 +1,4 @@
-"""Reference results: runs larger than a chapter's budget, measured by a command, never typed.
+"""Reference results: every chapter's training experiments and larger runs, measured by a command.
 
     python -m benchmarks.reference_results [--profile extended] [--only NAME ...]  # run, record
     python -m benchmarks.reference_results --render                               # page only
@@ -94,9 +94,11 @@ def render(results: list[dict]) -> str:
     lines = [
         "# Reference results",
         "",
-        "Runs larger than a chapter's few-minute budget, each measured by a command and stored in "
-        "`course_lib/reference_results.json` (this page is rendered from that file; do not edit "
-        "it by hand). A chapter that mentions a larger run shows its row from the same file. "
+        "Every training experiment of the chapters, re-run by a command at the chapter's size "
+        "(`quick`) and where it says more at a larger one, and runs larger than a chapter's "
+        "few-minute budget, each stored in `course_lib/reference_results.json` (this page is "
+        "rendered from that file; do not edit it by hand). A chapter that mentions a larger run "
+        "shows its row from the same file. "
         "Each row calls the experiment function its chapter calls, on the named profile: "
         "`quick` is a chapter's own size on a CPU, `extended` a longer CPU run and `full` what a "
         "GPU runs. One row is one compared condition (a model, a regularizer, a learning "
