@@ -118,7 +118,10 @@ def render(results: list[dict]) -> str:
         "machine is fully busy at 2), and a time per epoch measured at a high load is an upper "
         "bound, not the cost of the run on an idle machine. Rows of one chapter that come from "
         "one call of its function (all conditions at once) show that call's load. A dash: the "
-        "row was measured before the load was recorded.",
+        "row was measured before the load was recorded. The `quick` CPU rows of 2026-12-05 ran "
+        "one after another with one torch thread (`OMP_NUM_THREADS=1`) at the lowest "
+        "scheduling priority (`nice -n 19`), so their times per epoch are single-core times "
+        "under load.",
         "",
         ReferenceTable(results).to_markdown() if results else "(no rows measured yet)",
         "",
