@@ -1,0 +1,78 @@
+"""Sphinx extension: a link on every page to the same page in the other language (listed in
+`_config.yml`, local_extensions). The English book is the root of _build/html and the Korean
+one its `ko/` folder (`make book` builds both: tools/korean_book.py), so the link is a relative
+path that works from a web server and from file:// alike.
+
+Also gives the Korean pages the theme labels that no installed catalog translates
+(`locale/ko/LC_MESSAGES/*.po` beside this file, one per message domain: `sphinx` for Sphinx and
+pydata-sphinx-theme, which ships no Korean; `booktheme` for sphinx-book-theme's missing labels).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.locale import get_translation
+
+HERE = Path(__file__).resolve().parent
+TEMPLATE = "language-switch.html"
+# language -> (its name in itself, its folder under the English book's root)
+LANGUAGES = {"en": ("English", ""), "ko": ("한국어", "ko/")}
+THEME_CATALOGS = HERE / "locale"
+
+
+def language_of(config: Config) -> str:
+    return "ko" if (config.language or "en").startswith("ko") else "en"
+
+
+def counterpart(pagename: str, language: str) -> tuple[str, str]:
+    """(the other language, the relative URL of `pagename` in it) from the page `pagename`."""
+    other = "en" if language == "ko" else "ko"
+    up = "../" * pagename.count("/") + ("../" if language == "ko" else "")
+    return other, f"{up}{LANGUAGES[other][1]}{pagename}.html"
+
+
+def _configure(app: Sphinx, config: Config) -> None:
+    templates = str(HERE / "templates")
+    if templates not in map(str, config.templates_path):
+        config.templates_path = [*config.templates_path, templates]
+    options = dict(config.html_theme_options or {})
+    end = options.get("article_header_end", ["article-header-buttons.html"])
+    end = [end] if isinstance(end, str) else list(end)
+    options["article_header_end"] = [TEMPLATE, *[e for e in end if e != TEMPLATE]]
+    config.html_theme_options = options
+
+
+def _theme_catalogs(app: Sphinx) -> None:
+    """Compile this extension's catalogs for the build's language; add each to its domain.
+
+    Added after the installed ones, they only fill what those leave untranslated.
+    """
+    language = language_of(app.config)
+    compiled = Path(app.doctreedir) / "language_switch_locale"
+    for po in sorted((THEME_CATALOGS / language / "LC_MESSAGES").glob("*.po")):
+        mo = compiled / language / "LC_MESSAGES" / f"{po.stem}.mo"
+        mo.parent.mkdir(parents=True, exist_ok=True)
+        with po.open("rb") as source, mo.open("wb") as target:
+            write_mo(target, read_po(source, locale=language))
+        app.add_message_catalog(po.stem, str(compiled))
+
+
+def _context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+    other, href = counterpart(pagename, language_of(app.config))
+    context["language_switch"] = {"href": href, "lang": other, "label": LANGUAGES[other][0]}
+    if "theme_search_bar_text" in context:  # Jupyter Book sets it, untranslated
+        context["theme_search_bar_text"] = get_translation("booktheme")(
+            context["theme_search_bar_text"])
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("config-inited", _configure)
+    _theme_catalogs(app)
+    app.connect("html-page-context", _context)
+    return {"parallel_read_safe": True, "parallel_write_safe": True}
