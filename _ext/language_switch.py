@@ -3,7 +3,8 @@
 one its `ko/` folder (`make book` builds both: tools/korean_book.py), so the link is a relative
 path that works from a web server and from file:// alike.
 
-Also gives the Korean pages the theme labels that no installed catalog translates
+The Korean book's title is the translation of the English one where a page's catalog has it (the
+front page's heading). The Korean pages also get the theme labels no installed catalog translates
 (`locale/ko/LC_MESSAGES/*.po` beside this file, one per message domain: `sphinx` for Sphinx and
 pydata-sphinx-theme, which ships no Korean; `booktheme` for sphinx-book-theme's missing labels).
 """
@@ -21,8 +22,8 @@ from sphinx.locale import get_translation
 
 HERE = Path(__file__).resolve().parent
 TEMPLATE = "language-switch.html"
-# language -> (its name in itself, its folder under the English book's root)
-LANGUAGES = {"en": ("English", ""), "ko": ("한국어", "ko/")}
+# language -> (its name in itself, its folder under the English book's root, a phone's label)
+LANGUAGES = {"en": ("English", "", "EN"), "ko": ("한국어", "ko/", "한국어")}
 THEME_CATALOGS = HERE / "locale"
 
 
@@ -46,6 +47,19 @@ def _configure(app: Sphinx, config: Config) -> None:
     end = [end] if isinstance(end, str) else list(end)
     options["article_header_end"] = [TEMPLATE, *[e for e in end if e != TEMPLATE]]
     config.html_theme_options = options
+    if language_of(config) != "en":
+        config.html_title = _translated(app, config, config.html_title)
+
+
+def _translated(app: Sphinx, config: Config, text: str) -> str:
+    """`text` as the first page catalog (locale_dirs) that translates it has it, else `text`."""
+    for locale_dir in config.locale_dirs:
+        for po in sorted((Path(app.srcdir) / locale_dir / config.language).rglob("*.po")):
+            with po.open("rb") as f:
+                message = read_po(f, locale=config.language).get(text)
+            if message is not None and message.string and not message.fuzzy:
+                return message.string
+    return text
 
 
 def _theme_catalogs(app: Sphinx) -> None:
@@ -65,7 +79,8 @@ def _theme_catalogs(app: Sphinx) -> None:
 
 def _context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     other, href = counterpart(pagename, language_of(app.config))
-    context["language_switch"] = {"href": href, "lang": other, "label": LANGUAGES[other][0]}
+    context["language_switch"] = {"href": href, "lang": other, "label": LANGUAGES[other][0],
+                                  "short": LANGUAGES[other][2]}
     if "theme_search_bar_text" in context:  # Jupyter Book sets it, untranslated
         context["theme_search_bar_text"] = get_translation("booktheme")(
             context["theme_search_bar_text"])

@@ -3,7 +3,8 @@ glossary term (course_lib.glossary, whole words, plural -s/-es allowed, any case
 text uses one of that term's Korean variants (spacing ignored: 전이학습 = 전이 학습).
 
 Inline code, math, link targets, roles, HTML tags and quotations (paper titles, a program's
-messages: they stay in English) are not searched.
+messages: they stay in English) are not searched, nor a message kept unchanged (msgstr = msgid:
+the English column of the glossary table, a name).
 """
 
 from __future__ import annotations
@@ -79,7 +80,8 @@ def term_misses(path) -> list[TermMiss]:
     forms = english_forms()
     misses = []
     for message in load_catalog(path):
-        if not message.id or not message.string or not translated(message):
+        if not message.id or not message.string or not translated(message) \
+                or message.string == message.id:
             continue
         prose = NOT_PROSE.sub(" ", str(message.id))
         korean_text = _squeeze(str(message.string)).casefold()

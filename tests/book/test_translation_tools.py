@@ -49,6 +49,7 @@ def test_glossary_terms_are_found_whole_and_checked_in_korean(tmp_path):
         ("The stride of `nn.Conv2d(stride=2)`.", "보폭입니다.", False),
         ("Dropout drops units.", "유닛을 끕니다.", False),  # 드롭아웃 missing
         ("A fuzzy edge.", "가장자리.", True),
+        ("feature map", "feature map", False),  # kept as it is: the English column of a table
         ("See \"Deep residual learning\" and $x$.", "논문을 보세요.", False)])
     misses = term_misses(path)
     assert [m.english for m in misses] == ["dropout"]
