@@ -96,7 +96,8 @@ book: setup book-assets
 	$(BIN)/python -m tools.korean_book --warningiserror
 
 # After prose changes: re-extract the messages, merge them into locale/ko (sphinx-intl), report.
-translations: setup
+# (The extraction reads the book config, whose extensions check the offline scripts are there.)
+translations: setup book-assets
 	$(BIN)/python -m tools.translations refresh
 
 sandbox:
