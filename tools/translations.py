@@ -22,11 +22,11 @@ from babel.messages.catalog import Catalog
 from babel.messages.pofile import read_po
 
 from .book import toc_pages
+from .korean_book import LANGUAGE, sphinx_build
 from .notebooks import ROOT
 
 __all__ = ["LANGUAGE", "PageCounts", "catalog_of", "load_catalog", "page_counts", "translated"]
 
-LANGUAGE = "ko"
 LOCALE = ROOT / "locale"
 CATALOGS = LOCALE / LANGUAGE / "LC_MESSAGES"
 POT_DIR = ROOT / "_build" / "gettext"
@@ -97,11 +97,11 @@ def refresh() -> dict[str, set[str]]:
     messages empty and moves vanished ones to obsolete (#~) entries. Returns the msgids before.
     """
     before = _msgids()
-    bin_dir = Path(sys.executable).parent
-    subprocess.run([str(bin_dir / "jupyter-book"), "build", str(ROOT), "--builder", "custom",
-                    "--custom-builder", "gettext", "--quiet"], check=True, cwd=ROOT)
-    subprocess.run([str(bin_dir / "sphinx-intl"), "update", "-p", str(POT_DIR), "-l", LANGUAGE,
-                    "-d", str(LOCALE)], check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
+    if sphinx_build(POT_DIR, ROOT / "_build" / ".doctrees-gettext", "gettext", quiet=True):
+        raise SystemExit("the gettext build failed (see above)")
+    subprocess.run([str(Path(sys.executable).parent / "sphinx-intl"), "update", "-p",
+                    str(POT_DIR), "-l", LANGUAGE, "-d", str(LOCALE)],
+                   check=True, cwd=ROOT, stdout=subprocess.DEVNULL)
     return before
 
 

@@ -440,3 +440,19 @@ def test_page_works_offline_in_a_browser(browser, book_url, page_info: TocPage, 
     problems += log.errors
     assert not problems, (f"{prefix}{page_info.entry} in Chromium ({viewport}):\n  "
                           + "\n  ".join(problems))
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_language_switch_works_from_files(browser, built_book, language: str):
+    """Opened from disk (file://, no server), the switch still leads to the counterpart page."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"], is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        problems = []
+        for entry in [PAGES[0].entry, FIRST_CHAPTER]:
+            page.goto((built_book / LANGUAGES[language] / f"{entry}.html").as_uri(),
+                      wait_until="load")
+            problems += _check_language_switch(page, built_book.as_uri() + "/", language, entry)
+    finally:
+        context.close()
+    assert not problems, f"from file:// ({language}):\n  " + "\n  ".join(problems)
