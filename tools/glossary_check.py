@@ -26,8 +26,13 @@ SPELLED_OUT = {
     "training / validation / test set": ["training set", "validation set", "test set"],
     "'valid' / 'same' padding": ["valid padding", "same padding"],
 }
-# The allowlist: an English form a Korean text may keep as it is, because Korean writers do.
+# The allowlist. An English form a Korean text may keep as it is, because Korean writers do:
 KEPT_IN_ENGLISH = {"ReLU (rectified linear unit)": ["ReLU"]}
+# Messages (by how their English begins) where a form is not the glossary's term:
+OTHER_SENSE = {
+    # GoogLeNet's auxiliary classifiers: a head, but not the top classifier of transfer learning
+    ("head", "An extra softmax head on an intermediate layer"),
+}
 
 NOT_PROSE = re.compile(
     r"`[^`]*`"  # inline code and the argument of a role ({ref}`...`)
@@ -90,6 +95,8 @@ def term_misses(path) -> list[TermMiss]:
             if not found:
                 continue
             prose = pattern.sub(lambda m: " " * len(m.group()), prose)
+            if any(form == f and str(message.id).startswith(start) for f, start in OTHER_SENSE):
+                continue
             if not any(_squeeze(k).casefold() in korean_text for k in korean):
                 misses.append(TermMiss(form, korean, str(message.id), str(message.string)))
     return misses
