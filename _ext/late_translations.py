@@ -1,9 +1,11 @@
-"""Sphinx extension: translated messages that begin with a number and a full stop are used.
+"""Sphinx extension: the translations Sphinx's own transform (sphinx.transforms.i18n.Locale)
+leaves out, applied after it and after sphinx-external-toc inserts the table of contents.
 
-Sphinx parses each translation as Markdown and keeps it only when it reads as one paragraph, so a
-translated numbered heading ("3. 합성곱과 소벨 필터", "1. 층마다 모양") reads as a list and is
-dropped: the Korean page would keep the English heading. This transform, run right after Sphinx's
-(sphinx.transforms.i18n.Locale), parses such a translation with its number escaped ("3\\. ...").
+- A translation that begins with a number and a full stop ("3. 합성곱과 소벨 필터"): Sphinx parses
+  each translation as Markdown and keeps it only when it reads as one paragraph, so a numbered
+  heading reads as a list and is dropped. Here it is parsed with its number escaped ("3\\. ...").
+- The captions of the table of contents (Chapters, Exercises): extracted into the front page's
+  catalog, but inserted into the page (priority 100) after Sphinx translates it (priority 20).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from os import path
 from typing import Any
 
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.locale import init as init_locale
 from sphinx.transforms import SphinxTransform
@@ -23,8 +26,9 @@ from sphinx.util.nodes import extract_messages
 LIST_START = re.compile(r"^(\s*\d+)([.)])(\s)")
 
 
-class NumberedMessages(SphinxTransform):
-    default_priority = 21  # after sphinx.transforms.i18n.Locale (20)
+class LateTranslations(SphinxTransform):
+    # after Locale (20) and sphinx_external_toc's InsertToctrees (100), before doctree-read (880)
+    default_priority = 101
 
     def apply(self, **kwargs: Any) -> None:
         if not self.config.language or self.config.language == "en":
@@ -47,8 +51,12 @@ class NumberedMessages(SphinxTransform):
                 node.children = []
                 node += patch.children
                 node["translated"] = True
+        for toctree in self.document.findall(addnodes.toctree):
+            caption = toctree.get("caption")
+            if caption and catalog.gettext(caption) != caption:
+                toctree["caption"] = toctree["rawcaption"] = catalog.gettext(caption)
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_transform(NumberedMessages)
+    app.add_transform(LateTranslations)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
