@@ -11,6 +11,8 @@ pydata-sphinx-theme, which ships no Korean; `booktheme` for sphinx-book-theme's 
 
 from __future__ import annotations
 
+from functools import partial
+from gettext import GNUTranslations
 from pathlib import Path
 from typing import Any
 
@@ -62,10 +64,11 @@ def _translated(app: Sphinx, config: Config, text: str) -> str:
     return text
 
 
-def _theme_catalogs(app: Sphinx) -> None:
+def _theme_catalogs(app: Sphinx) -> GNUTranslations | None:
     """Compile this extension's catalogs for the build's language; add each to its domain.
 
-    Added after the installed ones, they only fill what those leave untranslated.
+    Added after the installed ones, they only fill what those leave untranslated; in templates,
+    the book theme's `translate` asks ours first (its Korean "By" reads "으로").
     """
     language = language_of(app.config)
     compiled = Path(app.doctreedir) / "language_switch_locale"
@@ -75,12 +78,22 @@ def _theme_catalogs(app: Sphinx) -> None:
         with po.open("rb") as source, mo.open("wb") as target:
             write_mo(target, read_po(source, locale=language))
         app.add_message_catalog(po.stem, str(compiled))
+    booktheme = compiled / language / "LC_MESSAGES" / "booktheme.mo"
+    if not booktheme.is_file():
+        return None
+    with booktheme.open("rb") as f:
+        return GNUTranslations(f)
 
 
-def _context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
+def _context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree,
+             first: GNUTranslations | None = None) -> None:
     other, href = counterpart(pagename, language_of(app.config))
     context["language_switch"] = {"href": href, "lang": other, "label": LANGUAGES[other][0],
                                   "short": LANGUAGES[other][2]}
+    if first is not None and "translate" in context:
+        theirs = context["translate"]
+        context["translate"] = lambda text: (
+            first.gettext(text) if first.gettext(text) != text else theirs(text))
     if "theme_search_bar_text" in context:  # Jupyter Book sets it, untranslated
         context["theme_search_bar_text"] = get_translation("booktheme")(
             context["theme_search_bar_text"])
@@ -88,6 +101,6 @@ def _context(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _configure)
-    _theme_catalogs(app)
-    app.connect("html-page-context", _context)
+    # after the book theme (priority 500-501), whose `translate` it wraps
+    app.connect("html-page-context", partial(_context, first=_theme_catalogs(app)), priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
