@@ -201,13 +201,19 @@ def avg_pool2d(x, kernel_size, stride=None):  # right, but changes its input
     x[0, 0, 0, 0] += 1
     return out
 
-def avg_pool2d_backward(dout, input_shape, kernel_size, stride=None):  # a list for one image
-    k = kernel_size
+def spread(dout, input_shape, k, stride, share):
     s = stride or k
     dx = np.zeros(input_shape)
     for i in range(dout.shape[2]):
         for j in range(dout.shape[3]):
-            dx[:, :, i*s:i*s+k, j*s:j*s+k] += dout[:, :, i, j, None, None] / (k * k)
+            dx[:, :, i*s:i*s+k, j*s:j*s+k] += dout[:, :, i, j, None, None] * share
+    return dx
+
+def max_pool2d_backward(dout, x, kernel_size, stride=None):  # to every element of the window
+    return spread(dout, x.shape, kernel_size, stride, 1.0)
+
+def avg_pool2d_backward(dout, input_shape, kernel_size, stride=None):  # a list for one image
+    dx = spread(dout, input_shape, kernel_size, stride, 1 / kernel_size**2)
     return dx if input_shape[0] > 1 else [1.0]
 
 def stochastic_pool_inference(x, kernel_size):  # returns the shape
