@@ -11,9 +11,9 @@ from typing import Any
 
 import numpy as np
 
+from ..recorded_curves import CURVES
 from .answers import answer_case, choice_case
 from .core import Case, CaseFailure, CheckResult, run_cases
-from ..recorded_curves import CURVES
 
 __all__ = ["DIAGNOSES", "check_read_the_curves", "diagnose"]
 
