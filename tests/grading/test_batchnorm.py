@@ -193,3 +193,29 @@ def test_predictions_rounded_to_three_decimals_pass():
     answers = {k: np.round(v, 3).tolist() for k, v in bn_mode_predictions().items()}
     result = run("bn_mode_predictions", lambda: answers)
     assert result.points == result.max_points, result.report()
+
+
+def test_the_backward_references_agree_with_the_library():
+    """The check's autograd and centred differences agree with course_lib.ops' hand-written
+    backward pass, which chapter 07 checks separately."""
+    from course_lib.grading.batchnorm import _bn_forward
+    from course_lib.grading.gradients import reference_gradients
+    from course_lib.ops.batchnorm import batch_norm_backward
+
+    rng = np.random.default_rng(0)
+    x, gamma, dout = rng.normal(size=(6, 3)), rng.normal(size=3), rng.normal(size=(6, 3))
+    autograd, numeric = reference_gradients(_bn_forward, (x, gamma, np.zeros(3)), dout)
+    for ours, auto, num in zip(batch_norm_backward(dout, x, gamma), autograd, numeric,
+                               strict=True):
+        np.testing.assert_allclose(auto, ours, atol=1e-10)
+        np.testing.assert_allclose(num, ours, atol=1e-7)
+
+
+def test_a_reference_that_disagrees_with_itself_is_a_check_failure_not_a_pass():
+    from course_lib.grading.gradients import reference_gradients
+
+    def inconsistent(v):  # torch and NumPy see different functions
+        return v * (2.0 if isinstance(v, torch.Tensor) else 3.0)
+
+    with pytest.raises(RuntimeError, match="disagree"):
+        reference_gradients(inconsistent, (np.ones(3),), np.ones(3))
