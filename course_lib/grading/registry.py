@@ -16,13 +16,15 @@ from .augmentation import (
     check_channel_stats,
     check_hflip,
     check_mixup,
+    check_mixup_questions,
     check_normalize,
     check_pad_and_crop,
 )
 from .batchnorm import (
     check_batchnorm2d_train,
-    check_batchnorm_eval,
+    check_batchnorm_backward,
     check_batchnorm_train,
+    check_bn_mode_predictions,
     check_running_update,
 )
 from .conv_arithmetic import (
@@ -33,6 +35,7 @@ from .conv_arithmetic import (
 from .conv_backward import check_conv2d_backward
 from .convolution import check_conv2d, check_correlate2d
 from .core import CheckResult
+from .curve_reading import check_read_the_curves
 from .features import check_bow_histogram, check_gradient_histogram, check_lbp_codes
 from .layer_stacks import check_stack_mult_adds, check_stack_params, check_stack_shapes
 from .mlp import check_mlp_backward, check_mlp_forward
@@ -46,9 +49,8 @@ from .pooling import (
 from .pooling_backward import check_avg_pool2d_backward, check_max_pool2d_backward
 from .receptive_field import check_design_stack, check_receptive_field
 from .regularization import (
-    check_dropout,
-    check_l1_penalty,
-    check_l2_penalty,
+    check_dropout_backward,
+    check_spatial_dropout,
     check_weight_decay_step,
 )
 from .residual import (
@@ -114,15 +116,16 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("stochastic_pool_inference", check_stochastic_pool_inference),
     ),
     "regularization": (
-        Check("dropout", check_dropout),
-        Check("l1_penalty", check_l1_penalty),
-        Check("l2_penalty", check_l2_penalty),
+        Check("spatial_dropout", check_spatial_dropout),
+        Check("dropout_backward", check_dropout_backward),
         Check("weight_decay_step", check_weight_decay_step),
+        Check("read_the_curves", check_read_the_curves),
     ),
     "batch_normalization": (
         Check("batchnorm_train", check_batchnorm_train),
+        Check("batchnorm_backward", check_batchnorm_backward),
         Check("running_update", check_running_update),
-        Check("batchnorm_eval", check_batchnorm_eval),
+        Check("bn_mode_predictions", check_bn_mode_predictions),
         Check("batchnorm2d_train", check_batchnorm2d_train),
     ),
     "augmentation": (
@@ -131,6 +134,7 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("hflip", check_hflip),
         Check("pad_and_crop", check_pad_and_crop),
         Check("mixup", check_mixup),
+        Check("mixup_questions", check_mixup_questions),
     ),
     "architectures": (
         Check("lenet5", check_lenet5),
