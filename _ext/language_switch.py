@@ -85,11 +85,14 @@ def _theme_catalogs(app: Sphinx) -> GNUTranslations | None:
         return GNUTranslations(f)
 
 
-def _context(app: Sphinx, pagename: str, templatename: str, context: dict, doctree,
-             first: GNUTranslations | None = None) -> None:
+def _switch(app: Sphinx, pagename: str, templatename: str, context: dict, doctree) -> None:
     other, href = counterpart(pagename, language_of(app.config))
     context["language_switch"] = {"href": href, "lang": other, "label": LANGUAGES[other][0],
                                   "short": LANGUAGES[other][2]}
+
+
+def _labels(app: Sphinx, pagename: str, templatename: str, context: dict, doctree,
+            first: GNUTranslations | None = None) -> None:
     if first is not None and "translate" in context:
         theirs = context["translate"]
         context["translate"] = lambda text: (
@@ -101,6 +104,8 @@ def _context(app: Sphinx, pagename: str, templatename: str, context: dict, doctr
 
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _configure)
-    # after the book theme (priority 500-501), whose `translate` it wraps
-    app.connect("html-page-context", partial(_context, first=_theme_catalogs(app)), priority=600)
+    # The switch before pydata-sphinx-theme renders the header's components (priority 500); the
+    # labels after the book theme sets the `translate` they wrap (500-501).
+    app.connect("html-page-context", _switch, priority=400)
+    app.connect("html-page-context", partial(_labels, first=_theme_catalogs(app)), priority=600)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
