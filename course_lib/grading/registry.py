@@ -11,7 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .architectures import check_inception, check_lenet5, check_vgg_param_count
+from .architectures import (
+    check_inception,
+    check_lenet5,
+    check_shapes_net,
+    check_vgg_param_count,
+)
 from .augmentation import (
     check_channel_stats,
     check_hflip,
@@ -34,7 +39,12 @@ from .conv_arithmetic import (
 from .convolution import check_conv2d, check_correlate2d, check_sobel_magnitude
 from .core import CheckResult
 from .features import check_bow_histogram, check_gradient_histogram, check_lbp_codes
-from .layer_stacks import check_stack_mult_adds, check_stack_params, check_stack_shapes
+from .layer_stacks import (
+    check_design_stack,
+    check_stack_mult_adds,
+    check_stack_params,
+    check_stack_shapes,
+)
 from .mlp import check_mlp_backward, check_mlp_forward
 from .multiclass import check_n_binary_svms
 from .perceptron import check_gate_weights, check_perceptron_step
@@ -55,10 +65,16 @@ from .residual import (
     check_basic_block_weights,
     check_bottleneck_weights,
     check_residual_block,
+    check_stage_receptive_fields,
     check_stage_shapes,
 )
-from .transfer import check_base_head_groups, check_features_no_grad, check_freeze_all_but_head
-from .visualizing import check_collect_activations, check_grad_cam_from, check_mass_in_box
+from .transfer import (
+    check_base_head_groups,
+    check_features_no_grad,
+    check_freeze_all_but_head,
+    check_predict_fine_tuning,
+)
+from .visualizing import check_blank_fractions, check_grad_cam_gap_linear, check_mass_in_box
 
 __all__ = ["EXERCISE_SETS", "Check", "check", "find_check", "run_check"]
 
@@ -135,27 +151,31 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("lenet5", check_lenet5),
         Check("vgg_param_count", check_vgg_param_count),
         Check("inception", check_inception),
+        Check("shapes_net", check_shapes_net),
     ),
     "resnet": (
         Check("residual_block", check_residual_block),
         Check("basic_block_weights", check_basic_block_weights),
         Check("bottleneck_weights", check_bottleneck_weights),
         Check("stage_shapes", check_stage_shapes),
+        Check("stage_receptive_fields", check_stage_receptive_fields),
     ),
     "transfer_learning": (
         Check("freeze_all_but_head", check_freeze_all_but_head),
         Check("features_no_grad", check_features_no_grad),
         Check("base_head_groups", check_base_head_groups),
+        Check("predict_fine_tuning", check_predict_fine_tuning),
     ),
     "visualizing": (
-        Check("grad_cam_from", check_grad_cam_from),
+        Check("grad_cam_gap_linear", check_grad_cam_gap_linear),
         Check("mass_in_box", check_mass_in_box),
-        Check("collect_activations", check_collect_activations),
+        Check("blank_fractions", check_blank_fractions),
     ),
     "layer_stacks": (
         Check("stack_shapes", check_stack_shapes),
         Check("stack_params", check_stack_params),
         Check("stack_mult_adds", check_stack_mult_adds),
+        Check("design_stack", check_design_stack),
     ),
 }
 
