@@ -253,7 +253,7 @@ def check_inception(fn: Callable[..., Any], verbose: bool = True) -> CheckResult
 
 # ------------------------------------------------------------------------------ the design task
 
-# The budget and the accuracy the learner's network must reach on probes.SHAPES_TASK.
+# The budget and the accuracy the learner's network must reach on shapes_task.SHAPES_TASK.
 SHAPES_BUDGET = {"max_params": 1_000, "min_accuracy": 0.98}
 
 
@@ -295,7 +295,7 @@ def _shapes_case(label: str, what: str, points: int = 1) -> Case:
 
 def check_shapes_net(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn() -> nn.Module`: (N, 1, 16, 16) → (N, 4), within SHAPES_BUDGET's parameters,
-    reaching its accuracy on the placed shapes after probes.SHAPES_TASK's training."""
+    reaching its accuracy on the placed shapes after shapes_task.SHAPES_TASK's training."""
     b = SHAPES_BUDGET
     cases = [_shapes_case("(N, 1, 16, 16) images → (N, 4) class scores", "shape"),
              _shapes_case(f"at most {b['max_params']:,} parameters", "budget"),

@@ -4,8 +4,8 @@ A probe calls the learner's function on fixed inputs and reports what it sees (s
 counts, layer types, outputs as arrays); it holds no expected answer. In a notebook it runs
 in-process; for the grader it runs in the learner's kernel (its text is sent there), and the
 checks compare its observations with answers computed in the grader. Needs torch and NumPy only
-(and course_lib.models / course_lib.data for the transfer cases' models and the design task's
-shapes).
+(and course_lib.models / course_lib.shapes_task for the transfer cases' models and the design
+task's training).
 """
 
 from __future__ import annotations
@@ -250,59 +250,9 @@ def activations(fn: Any, model: str, names: list) -> dict:
 
 # ------------------------------------------------------------------------ the design task's run
 
-# Drawn shapes ("o", "x", "square", "plus") of 7-10 pixels placed anywhere on a 16×16 canvas:
-# 800 to train on, 400 to test; the training recipe is fixed, only the network is the learner's.
-SHAPES_TASK = {"n": 1200, "canvas": 16, "shape_size": (7, 10), "seed": 0, "train": 800,
-               "epochs": 4, "batch": 32, "lr": 0.01}
-
-
-def shapes_task_data() -> tuple:
-    """(x_train, y_train, x_test, y_test): the task's images as floats in [0, 1]."""
-    from course_lib.data import make_placed_shapes
-
-    t = SHAPES_TASK
-    images, _ = make_placed_shapes(t["n"], canvas=t["canvas"], shape_size=t["shape_size"],
-                                   seed=t["seed"])
-    x, y = images.images.float() / 255, images.labels
-    return x[: t["train"]], y[: t["train"]], x[t["train"]:], y[t["train"]:]
-
 
 def train_on_shapes(fn: Any) -> dict:
-    """Build fn() with torch's seed 0, train it with the fixed recipe (Adam, one thread) and
-    report its parameter count and test accuracy; what it built if it is no module."""
-    import torch
-    import torch.nn.functional as F
-    from torch import nn
+    """course_lib.shapes_task.train_on_shapes(fn): fn()'s parameters and test accuracy."""
+    from course_lib.shapes_task import train_on_shapes as train
 
-    torch.manual_seed(0)
-    model = fn()
-    if model is None or not isinstance(model, nn.Module):
-        return {"module": False, "none": model is None, "type": type(model).__name__}
-    params = int(sum(p.numel() for p in model.parameters()))
-    report = {"module": True, "params": params, "accuracy": None, "error": ""}
-    if params > 10_000:  # far over any budget here: not worth training
-        return report
-    t = SHAPES_TASK
-    x, y, x_test, y_test = shapes_task_data()
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        opt = torch.optim.Adam(model.parameters(), lr=t["lr"])
-        order = torch.Generator().manual_seed(0)
-        for _ in range(t["epochs"]):
-            model.train()
-            perm = torch.randperm(len(x), generator=order)
-            for i in range(0, len(x), t["batch"]):
-                idx = perm[i : i + t["batch"]]
-                opt.zero_grad()
-                F.cross_entropy(model(x[idx]), y[idx]).backward()
-                opt.step()
-        model.eval()
-        with torch.no_grad():
-            correct = (model(x_test).argmax(1) == y_test).float().mean()
-            report["accuracy"] = round(float(correct), 4)
-    except Exception as e:  # the learner's network may fail anywhere
-        report["error"] = _raised(e)
-    finally:
-        torch.set_num_threads(threads)
-    return report
+    return train(fn)

@@ -9,13 +9,14 @@ import torch
 from grading_contract import failures, run, stub
 from torch import nn
 
-from course_lib.grading import EXERCISE_SETS, find_check, probes
+from course_lib.grading import EXERCISE_SETS, find_check
 from course_lib.grading.architectures import (
     inception_params_reference,
     vgg_param_count_reference,
 )
 from course_lib.grading.core import NOT_IMPLEMENTED
 from course_lib.models import VGG_CONFIGS, Inception, InceptionSpec, vgg
+from course_lib.shapes_task import shapes_task_data, train_on_shapes
 
 # ------------------------------------------------------------ answers, written independently
 
@@ -192,11 +193,11 @@ def test_no_reduction_is_recognised():
 
 
 def test_the_shapes_task_is_balanced_and_the_same_every_time():
-    x, y, x_test, y_test = probes.shapes_task_data()
+    x, y, x_test, y_test = shapes_task_data()
     assert x.shape == (800, 1, 16, 16) and x_test.shape == (400, 1, 16, 16)
     assert float(x.min()) == 0.0 and float(x.max()) == 1.0
     assert torch.bincount(torch.cat([y, y_test])).tolist() == [300] * 4
-    first, again = probes.train_on_shapes(flat_net), probes.train_on_shapes(flat_net)
+    first, again = train_on_shapes(flat_net), train_on_shapes(flat_net)
     assert first == again and first["params"] == 728
 
 
