@@ -16,7 +16,7 @@ import numpy as np
 from ..layer_trace import LayerSpec, conv, pool, trace_layers
 from .core import Case, CaseFailure, CheckResult, call, expect_int, run_cases
 
-__all__ = ["DESIGN_BUDGET", "check_design_stack", "check_stack_mult_adds", "check_stack_params",
+__all__ = ["DESIGN_BUDGET", "check_budget_stack", "check_stack_mult_adds", "check_stack_params",
            "check_stack_shapes", "to_specs"]
 
 # A layer in the exercises: ("conv", out_channels, kernel_size, stride, padding) or
@@ -153,7 +153,7 @@ def check_stack_mult_adds(fn: Callable[..., Any], verbose: bool = True) -> Check
     return run_cases("stack_mult_adds", fn, cases, verbose=verbose)
 
 
-# ------------------------------------------------------------------------------- design_stack
+# ------------------------------------------------------------------------------- budget_stack
 
 # The design brief: (3, 32, 32) in, 10 class scores of 1×1 out, kernels at most 3×3, every score
 # seeing the whole image, within a parameter and a multiply-add budget.
@@ -239,7 +239,7 @@ def _design_case(label: str, what: str) -> Case:
     return Case(label, run)
 
 
-def check_design_stack(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+def check_budget_stack(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn() -> layers`: a stack meeting `DESIGN_BUDGET` (one point per requirement)."""
     b = DESIGN_BUDGET
     cases = [
@@ -250,4 +250,4 @@ def check_design_stack(fn: Callable[..., Any], verbose: bool = True) -> CheckRes
         _design_case(f"at most {b['max_params']:,} parameters", "params"),
         _design_case(f"at most {b['max_mult_adds']:,} multiply-adds", "mult_adds"),
     ]
-    return run_cases("design_stack", fn, cases, verbose=verbose)
+    return run_cases("budget_stack", fn, cases, verbose=verbose)

@@ -43,7 +43,7 @@ from .core import CheckResult
 from .curve_reading import check_read_the_curves
 from .features import check_bow_histogram, check_gradient_histogram, check_lbp_codes
 from .layer_stacks import (
-    check_design_stack,
+    check_budget_stack,
     check_stack_mult_adds,
     check_stack_params,
     check_stack_shapes,
@@ -180,7 +180,7 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("stack_shapes", check_stack_shapes),
         Check("stack_params", check_stack_params),
         Check("stack_mult_adds", check_stack_mult_adds),
-        Check("design_stack", check_design_stack),
+        Check("budget_stack", check_budget_stack),
     ),
 }
 

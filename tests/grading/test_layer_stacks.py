@@ -19,7 +19,7 @@ from course_lib.grading.layer_stacks import (
     KERAS_MNIST,
     STRIDED,
     VGG_STYLE,
-    check_design_stack,
+    check_budget_stack,
     check_stack_mult_adds,
     check_stack_params,
     check_stack_shapes,
@@ -93,7 +93,7 @@ def test_solutions_earn_full_marks_and_stubs_nothing(check, solution):
     stub = check(_stub, verbose=False)
     assert stub.points == 0 and stub.messages == [NOT_IMPLEMENTED]
     assert {c.name: c.max_points for c in EXERCISE_SETS["layer_stacks"]} == {
-        "stack_shapes": 3, "stack_params": 3, "stack_mult_adds": 3, "design_stack": 4}
+        "stack_shapes": 3, "stack_params": 3, "stack_mult_adds": 3, "budget_stack": 4}
 
 
 def _no_channels_for_pool(shape, layers):
@@ -146,7 +146,7 @@ def test_checks_never_raise():
         raise RuntimeError("boom")
 
     for check in (check_stack_shapes, check_stack_params, check_stack_mult_adds,
-                  check_design_stack):
+                  check_budget_stack):
         for fn in (explode, "text", lambda *a: None, lambda *a: [object()], lambda *a: 7,
                    lambda *a: [("conv", 0, 3, 1, 1)], lambda *a: [("pool", 3, 1)] * 20):
             result = check(fn, verbose=False)
@@ -165,7 +165,7 @@ def test_check_names_are_unique_across_exercise_sets():
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
 
 
-# ------------------------------------------------------------------------------- design_stack
+# ------------------------------------------------------------------------------- budget_stack
 
 # Strided first, then pooling: (10, 1, 1), field 89, 17,226 parameters, 564,480 multiply-adds.
 DESIGN = [("conv", 16, 3, 2, 1), ("pool", 2, 2), ("conv", 32, 3, 1, 1), ("pool", 2, 2),
@@ -183,9 +183,9 @@ def field(layers):
 def test_the_design_meets_the_brief_by_independent_counts():
     assert trace((3, 32, 32), DESIGN)[-1] == (10, 1, 1) and field(DESIGN) == 89
     assert params(3, DESIGN) == 17_226 and mult_adds((3, 32, 32), DESIGN) == 564_480
-    result = check_design_stack(lambda: DESIGN, verbose=False)
+    result = check_budget_stack(lambda: DESIGN, verbose=False)
     assert result.passed and result.points == 4, result.messages
-    assert check_design_stack(_stub, verbose=False).messages == [NOT_IMPLEMENTED]
+    assert check_budget_stack(_stub, verbose=False).messages == [NOT_IMPLEMENTED]
 
 
 # VGG-like at full resolution: 33,834 parameters, 2,811,904 multiply-adds (field 47 ≥ 32).
@@ -208,5 +208,5 @@ NEAR = [("conv", 10, 3, 2, 1)] + [("pool", 1, 2)] * 4
     ([], 0, "non-empty list"),
 ])
 def test_design_mistakes_are_named(layers, points, hint):
-    result = check_design_stack(lambda: layers, verbose=False)
+    result = check_budget_stack(lambda: layers, verbose=False)
     assert result.points == points and hint in "\n".join(result.messages), result.messages
