@@ -1,9 +1,10 @@
-"""Checks for the hand-crafted feature exercises: a gradient-orientation histogram, 3×3 local binary
-pattern codes, and a bag-of-visual-words histogram.
+"""Checks for the hand-crafted feature exercises: a gradient-orientation histogram, rotation-invariant
+uniform LBP labels, and a bag-of-visual-words histogram.
 
 References are `course_lib.features` (centred differences, unsigned orientations, magnitude votes;
-LBP neighbours clockwise from the top left, ≥ the centre sets the bit); wrong answers are
-recognised by running the reference with the typical mistake built in.
+LBP neighbours clockwise from the top left, ≥ the centre sets the bit) and, for the uniform labels,
+a table from the 256 codes; wrong answers are recognised by running the reference with the typical
+mistake built in.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ __all__ = [
     "LBP_WORKED_EXAMPLE",
     "check_bow_histogram",
     "check_gradient_histogram",
-    "check_lbp_codes",
+    "check_uniform_lbp",
 ]
 
 
@@ -103,72 +104,106 @@ def check_gradient_histogram(fn: Callable[..., Any], verbose: bool = True) -> Ch
     return run_cases("gradient_histogram", fn, cases, verbose=verbose)
 
 
-# ---------------------------------------------------------------------------------- LBP codes
+# -------------------------------------------------------------------------- uniform LBP labels
 
 # A classic worked example: the centre 6 and its neighbours clockwise from the top left
-# 6, 5, 2, 1, 7, 8, 9, 7 give the bits 1, 0, 0, 0, 1, 1, 1, 1, so the code 1 + 16 + 32 + 64 + 128.
+# 6, 5, 2, 1, 7, 8, 9, 7 give the bits 1, 0, 0, 0, 1, 1, 1, 1 (LBP code 241): one arc of five 1s
+# round the circle, two 0/1 changes, so a uniform pattern with label 5.
 LBP_WORKED_EXAMPLE = _read_only(np.array([[6, 5, 2], [7, 6, 1], [9, 8, 7]]))
+NON_UNIFORM = 9  # the label shared by every pattern with more than two 0/1 changes (P + 1)
 
 
-def _lbp_variant(image: np.ndarray, order: tuple[tuple[int, int], ...] = LBP_NEIGHBOURS,
-                 strict: bool = False, weights: list[int] | None = None,
-                 inverted: bool = False) -> np.ndarray:
+def _changes(code: int) -> int:
+    """0/1 changes between neighbouring bits of an 8-bit code, read round the circle."""
+    bits = [(code >> k) & 1 for k in range(8)]
+    return sum(bits[k] != bits[(k + 1) % 8] for k in range(8))
+
+
+def _label_table(max_changes: int = 2, non_uniform: int = NON_UNIFORM) -> np.ndarray:
+    """Label of each of the 256 codes: its number of 1 bits when it has at most `max_changes`
+    changes round the circle, else `non_uniform`."""
+    return np.array([bin(c).count("1") if _changes(c) <= max_changes else non_uniform
+                     for c in range(256)], dtype=np.int64)
+
+
+UNIFORM_LABELS = _read_only(_label_table())  # code (0..255) → rotation-invariant uniform label
+
+
+def uniform_lbp_reference(image: np.ndarray) -> np.ndarray:
+    """Rotation-invariant uniform LBP labels (0..9) of the interior pixels of a grey image
+    (H, W) → (H − 2, W − 2): 3×3 neighbours, ≥ the centre sets a bit."""
+    return UNIFORM_LABELS[lbp_codes(image)]
+
+
+def _lbp_variant(image: np.ndarray, strict: bool = False, inverted: bool = False) -> np.ndarray:
+    """The 8-bit LBP codes with a comparison mistake built in."""
     x = np.asarray(image, dtype=np.float64)
     H, W = x.shape
     centre = x[1:-1, 1:-1]
     codes = np.zeros(centre.shape, dtype=np.int64)
-    for k, (dr, dc) in enumerate(order):
+    for k, (dr, dc) in enumerate(LBP_NEIGHBOURS):
         n = x[1 + dr : H - 1 + dr, 1 + dc : W - 1 + dc]
-        bit = (n > centre) if strict else (n >= centre)
-        if inverted:
-            bit = (centre >= n) if not strict else (centre > n)
-        codes += bit.astype(np.int64) * (weights[k] if weights else 1 << k)
+        low, high = (centre, n) if inverted else (n, centre)
+        codes += ((low > high) if strict else (low >= high)).astype(np.int64) << k
     return codes
 
 
-def _lbp_mistakes(image: np.ndarray) -> list[tuple[np.ndarray, str]]:
-    counter = (LBP_NEIGHBOURS[0],) + tuple(reversed(LBP_NEIGHBOURS[1:]))
+def _uniform_lbp_mistakes(image: np.ndarray) -> list[tuple[np.ndarray, str]]:
+    codes = lbp_codes(image)
+    ones = np.vectorize(lambda c: bin(int(c)).count("1"))(codes)
+    reversed_roles = ("the bit is 1 when the neighbour is at least as bright as the centre, not "
+                      "the other way round")
     return [
-        (_lbp_variant(image, strict=True),
+        (UNIFORM_LABELS[_lbp_variant(image, strict=True)],
          "a neighbour equal to the centre must set its bit: compare with ≥, not >"),
-        (_lbp_variant(image, weights=[1 << (7 - k) for k in range(8)]),
-         "the bit order is reversed: the top-left neighbour is bit 0 (value 1), the left one "
-         "bit 7 (value 128)"),
-        (_lbp_variant(image, order=counter),
-         "go round clockwise: top left, top, top right, right, bottom right, bottom, bottom "
-         "left, left"),
-        (_lbp_variant(image, inverted=True),
-         "the bit is 1 when the neighbour is at least as bright as the centre, not the "
-         "other way round"),
-        (_lbp_variant(image, inverted=True, strict=True),
-         "the bit is 1 when the neighbour is at least as bright as the centre, not the "
-         "other way round"),
+        (UNIFORM_LABELS[_lbp_variant(image, inverted=True)], reversed_roles),
+        (UNIFORM_LABELS[_lbp_variant(image, inverted=True, strict=True)], reversed_roles),
+        (codes, "these are the plain 8-bit LBP codes (0–255): turn each into its uniform label"),
+        (ones, "a non-uniform pattern (more than two 0/1 changes round the circle) gets the "
+               "label 9, whatever its number of 1s"),
+        (_label_table(max_changes=0)[codes],
+         "one arc of 1s (e.g. 00111000) has two 0/1 changes round the circle and is uniform: "
+         "uniform means at most two changes, not none"),
     ]
 
 
-def _lbp_case(label: str, image: np.ndarray) -> Case:
+def _uniform_lbp_case(label: str, image: np.ndarray) -> Case:
     image = _read_only(image)
 
     def run(fn: Callable[..., Any]) -> None:
         got = call(fn, image)
-        expect_array(got, lbp_codes(image).astype(np.float64), lambda: _lbp_mistakes(image))
+        expected = uniform_lbp_reference(image)
+        if isinstance(got, np.ndarray) and got.shape == expected.shape and np.isfinite(
+                got).all():
+            other = expected == NON_UNIFORM
+            rest = got[other]
+            if (other.any() and np.array_equal(got[~other], expected[~other])
+                    and np.all(rest == rest.flat[0]) and rest.flat[0] != NON_UNIFORM):
+                raise CaseFailure(f"the uniform patterns are right, but the non-uniform ones "
+                                  f"must all get the label {NON_UNIFORM} (P + 1 for P = 8 "
+                                  f"neighbours), not {rest.flat[0]:g}")
+        expect_array(got, expected.astype(np.float64), lambda: _uniform_lbp_mistakes(image))
         if np.asarray(got).dtype.kind not in "iu":
-            raise CaseFailure(f"the codes are right but have dtype {np.asarray(got).dtype}: "
-                              "return integers (e.g. codes.astype(int))")
+            raise CaseFailure(f"the labels are right but have dtype {np.asarray(got).dtype}: "
+                              "return integers (e.g. labels.astype(int))")
 
     return Case(label, run)
 
 
-def check_lbp_codes(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(image) -> (H − 2, W − 2) int codes`."""
+def check_uniform_lbp(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn(image) -> (H − 2, W − 2) int labels in 0..9`: rotation-invariant uniform LBP."""
     rng = _rng(12)
+    random = rng.random((9, 8))
     cases = [
-        _lbp_case("the 3×3 worked example (code 241)", LBP_WORKED_EXAMPLE),
-        _lbp_case("a 6×7 grey-level image with ties (equal neighbours)",
-                  rng.integers(0, 4, (6, 7))),
-        _lbp_case("a random 9×8 image", rng.random((9, 8))),
+        _uniform_lbp_case("the 3×3 worked example (one arc of five 1s: label 5)",
+                          LBP_WORKED_EXAMPLE),
+        _uniform_lbp_case("a 6×7 grey-level image with ties (equal neighbours)",
+                          rng.integers(0, 4, (6, 7))),
+        _uniform_lbp_case("a random 9×8 image", random),
+        _uniform_lbp_case("the same image turned by 90° (the labels turn with it)",
+                          np.rot90(random)),
     ]
-    return run_cases("lbp_codes", fn, cases, verbose=verbose)
+    return run_cases("uniform_lbp", fn, cases, verbose=verbose)
 
 
 # ------------------------------------------------------------------------- bag of visual words
