@@ -1,5 +1,5 @@
-"""Checks for the hand-crafted feature exercises: a gradient-orientation histogram, rotation-invariant
-uniform LBP labels, and a bag-of-visual-words histogram.
+"""Checks for the hand-crafted feature exercises: a gradient-orientation histogram,
+rotation-invariant uniform LBP labels, and a bag-of-visual-words histogram.
 
 References are `course_lib.features` (centred differences, unsigned orientations, magnitude votes;
 LBP neighbours clockwise from the top left, ≥ the centre sets the bit) and, for the uniform labels,

@@ -174,8 +174,9 @@ def _lr_case() -> Case:
 def _separable_case() -> Case:
     def run(fn: Callable[..., Any]) -> None:
         got = _answers(fn)["separable"]
-        if isinstance(got, str) or not isinstance(got, set | frozenset | list | tuple):
-            raise CaseFailure(f"'separable' must be a set of data-set names such as {{'A'}}, "
+        # A list, not a set: the grader receives the answer as plain data, and sets are not.
+        if not isinstance(got, list | tuple) or not all(isinstance(n, str) for n in got):
+            raise CaseFailure(f"'separable' must be a list of data-set names such as ['A', 'B'], "
                               f"got {got!r}")
         names = set(got)
         unknown = sorted(str(n) for n in names - set(SEPARABILITY_DATASETS))
@@ -198,6 +199,6 @@ def _separable_case() -> Case:
 
 
 def check_perceptron_predictions(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn() -> {"or_updates": int, "or_updates_lr_quarter": int, "separable": set}`."""
+    """Check `fn() -> {"or_updates": int, "or_updates_lr_quarter": int, "separable": [names]}`."""
     return run_cases("perceptron_predictions", fn,
                      [_or_updates_case(), _lr_case(), _separable_case()], verbose=verbose)

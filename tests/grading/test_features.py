@@ -1,9 +1,11 @@
-"""Checks of chapter 01's exercises (course_lib.grading.features: gradient histogram, LBP codes,
-bag of visual words): full marks for correct code, none for stubs, a specific message for each
-typical mistake, never an exception; and the exercise notebook (with the binary SVM count of
+"""Checks of chapter 01's exercises (course_lib.grading.features: gradient histogram, uniform LBP
+labels, bag of visual words): full marks for correct code, none for stubs, a specific message for
+each typical mistake, never an exception; and the exercise notebook (with the SVM training cost of
 grading/test_multiclass.py) grades full for its solutions and zero as stubs."""
 
 from __future__ import annotations
+
+from itertools import combinations
 
 import numpy as np
 from grading_contract import contract_tests, failure_messages
@@ -34,14 +36,27 @@ def gradient_histogram(patch, n_bins=9):
     return hist
 
 
-def lbp_codes(image):
+RING = [(0, 0), (0, 1), (0, 2), (1, 2), (2, 2), (2, 1), (2, 0), (1, 0)]  # clockwise from top left
+
+
+def _ring_bits(image, compare):
+    """{(i, j): the 8 bits of the window at (i, j), clockwise from the top left}."""
+    x = np.asarray(image, dtype=float)
+    return {(i, j): [int(compare(x[i + r, j + c], x[i + 1, j + 1])) for r, c in RING]
+            for i, j in np.ndindex(x.shape[0] - 2, x.shape[1] - 2)}
+
+
+def _labels(image, compare=lambda n, c: n >= c, most_changes=2, other=9):
     x = np.asarray(image, dtype=float)
     out = np.zeros((x.shape[0] - 2, x.shape[1] - 2), dtype=int)
-    ring = [(0, 0), (0, 1), (0, 2), (1, 2), (2, 2), (2, 1), (2, 0), (1, 0)]
-    for i, j in np.ndindex(out.shape):
-        win = x[i : i + 3, j : j + 3]
-        out[i, j] = sum(1 << k for k, (r, c) in enumerate(ring) if win[r, c] >= win[1, 1])
+    for (i, j), bits in _ring_bits(x, compare).items():
+        changes = sum(bits[k] != bits[k - 1] for k in range(8))  # bits[-1] is the last
+        out[i, j] = sum(bits) if changes <= most_changes else other
     return out
+
+
+def uniform_lbp(image):
+    return _labels(image)
 
 
 def bow_histogram(descriptors, vocabulary):
@@ -49,14 +64,16 @@ def bow_histogram(descriptors, vocabulary):
     return np.bincount(d.argmin(1), minlength=len(vocabulary)) / len(descriptors)
 
 
-def n_binary_svms(n_classes, scheme):
-    if n_classes == 2:
-        return 1
-    return n_classes if scheme == "ovr" else n_classes * (n_classes - 1) // 2
+def svm_training_cost(n_classes, n_per_class, scheme):
+    if scheme == "ovo" or n_classes == 2:
+        svms, each = len(list(combinations(range(n_classes), 2))), 2 * n_per_class
+    else:
+        svms, each = n_classes, n_classes * n_per_class
+    return {"svms": svms, "examples_each": each, "cost": svms * each * each}
 
 
-CORRECT = {"gradient_histogram": gradient_histogram, "lbp_codes": lbp_codes,
-           "bow_histogram": bow_histogram, "n_binary_svms": n_binary_svms}
+CORRECT = {"gradient_histogram": gradient_histogram, "uniform_lbp": uniform_lbp,
+           "bow_histogram": bow_histogram, "svm_training_cost": svm_training_cost}
 (
     test_the_set_is_complete,
     test_correct_code_full_marks_and_stubs_zero,
@@ -101,30 +118,37 @@ def test_gradient_histogram_mistakes_are_named():
     assert "expected shape (6,)" in _messages("gradient_histogram", ignores_n_bins)
 
 
-def test_lbp_mistakes_are_named():
-    def strict(image):
-        x = np.asarray(image, float)
-        return lbp_codes(x) - lbp_codes_ties(x)
+def test_uniform_labels_count_the_patterns_of_the_literature():
+    # Ojala et al. 2002: 58 of the 256 codes are uniform; with P = 8, P + 2 = 10 labels.
+    from course_lib.grading.features import UNIFORM_LABELS
 
-    def lbp_codes_ties(x):  # the bits set by neighbours equal to the centre
-        out = np.zeros((x.shape[0] - 2, x.shape[1] - 2), dtype=int)
-        ring = [(0, 0), (0, 1), (0, 2), (1, 2), (2, 2), (2, 1), (2, 0), (1, 0)]
-        for i, j in np.ndindex(out.shape):
-            win = x[i : i + 3, j : j + 3]
-            out[i, j] = sum(1 << k for k, (r, c) in enumerate(ring) if win[r, c] == win[1, 1])
-        return out
+    assert np.count_nonzero(UNIFORM_LABELS != 9) == 58
+    assert sorted(set(UNIFORM_LABELS.tolist())) == list(range(10))
+    image = np.random.default_rng(0).random((12, 11))
+    for turns in (1, 2, 3):  # a 90° turn moves every neighbour two places round the ring
+        np.testing.assert_array_equal(uniform_lbp(np.rot90(image, turns)),
+                                      np.rot90(uniform_lbp(image), turns))
 
-    def reversed_bits(image):
-        codes = lbp_codes(image)
-        return np.array([[int(f"{c:08b}"[::-1], 2) for c in row] for row in codes])
 
-    def as_float(image):
-        return lbp_codes(image).astype(float)
+def test_uniform_lbp_mistakes_are_named():
+    def plain_codes(image):
+        return np.array([[sum(b << k for k, b in enumerate(bits)) for bits in row]
+                         for row in _grid(image)])
 
-    assert "≥, not >" in _messages("lbp_codes", strict)
-    assert "bit order is reversed" in _messages("lbp_codes", reversed_bits)
-    assert "dtype" in _messages("lbp_codes", as_float)
-    assert "expected shape (1, 1)" in _messages("lbp_codes", lambda img: np.asarray(img))
+    def _grid(image):
+        bits = _ring_bits(image, lambda n, c: n >= c)
+        h, w = np.asarray(image).shape
+        return [[bits[i, j] for j in range(w - 2)] for i in range(h - 2)]
+
+    assert "≥, not >" in _messages("uniform_lbp", lambda im: _labels(im, lambda n, c: n > c))
+    assert "other way round" in _messages("uniform_lbp",
+                                          lambda im: _labels(im, lambda n, c: c >= n))
+    assert "plain 8-bit LBP codes" in _messages("uniform_lbp", plain_codes)
+    assert "gets the label 9" in _messages("uniform_lbp", lambda im: _labels(im, most_changes=8))
+    assert "not none" in _messages("uniform_lbp", lambda im: _labels(im, most_changes=0))
+    assert "not 10" in _messages("uniform_lbp", lambda im: _labels(im, other=10))
+    assert "dtype" in _messages("uniform_lbp", lambda im: uniform_lbp(im).astype(float))
+    assert "expected shape (1, 1)" in _messages("uniform_lbp", lambda im: np.asarray(im))
 
 
 def test_bow_mistakes_are_named():
