@@ -32,7 +32,7 @@ _EXPORTS = {
     ),
     ".features": (
         "check_bow_histogram",
-        "check_gradient_histogram",
+        "check_soft_gradient_histogram",
         "check_uniform_lbp",
     ),
     ".mlp": (

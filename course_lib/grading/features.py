@@ -1,10 +1,10 @@
-"""Checks for the hand-crafted feature exercises: a gradient-orientation histogram,
-rotation-invariant uniform LBP labels, and a bag-of-visual-words histogram.
+"""Checks for the hand-crafted feature exercises: HOG's interpolated gradient-orientation
+histogram, rotation-invariant uniform LBP labels, and a bag-of-visual-words histogram.
 
-References are `course_lib.features` (centred differences, unsigned orientations, magnitude votes;
-LBP neighbours clockwise from the top left, ≥ the centre sets the bit) and, for the uniform labels,
-a table from the 256 codes; wrong answers are recognised by running the reference with the typical
-mistake built in.
+References build on `course_lib.features` (centred differences, unsigned orientations; LBP
+neighbours clockwise from the top left, ≥ the centre sets the bit), adding the split vote between
+the two nearest bin centres and a table from the 256 codes to the uniform labels; wrong answers
+are recognised by running the reference with the typical mistake built in.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
 __all__ = [
     "LBP_WORKED_EXAMPLE",
     "check_bow_histogram",
-    "check_gradient_histogram",
+    "check_soft_gradient_histogram",
     "check_uniform_lbp",
 ]
 
@@ -35,13 +35,31 @@ def _read_only(a: np.ndarray) -> np.ndarray:
     return a
 
 
-# ------------------------------------------------------------------------- gradient histogram
+# -------------------------------------------------------------------- soft gradient histogram
 
 
-def gradient_histogram_reference(patch: np.ndarray, n_bins: int = 9) -> np.ndarray:
-    """Magnitude-weighted histogram of the unsigned gradient orientations of a patch:
-    (H, W) → (n_bins,)."""
-    return orientation_histogram(*image_gradients(patch), n_bins)
+def soft_orientation_histogram(magnitude: np.ndarray, orientation: np.ndarray, n_bins: int = 9,
+                               offset: float = 0.5, wrap: bool = True,
+                               swap: bool = False) -> np.ndarray:
+    """HOG's interpolated vote: each pixel splits its magnitude between the two bin centres
+    ((k + offset)·180°/n_bins) nearest its orientation in [0, 180), in proportion to closeness,
+    wrapping from the last bin to the first. `offset`, `wrap` and `swap` build in mistakes."""
+    width = 180.0 / n_bins
+    t = np.asarray(orientation, dtype=np.float64).ravel() / width - offset
+    low = np.floor(t).astype(int)
+    near_high = t - low  # the share of the upper centre
+    m = np.asarray(magnitude, dtype=np.float64).ravel()
+    shares = (near_high, 1 - near_high) if swap else (1 - near_high, near_high)
+    bins = (low % n_bins, (low + 1) % n_bins) if wrap else (
+        np.clip(low, 0, n_bins - 1), np.clip(low + 1, 0, n_bins - 1))
+    return sum(np.bincount(b, weights=m * share, minlength=n_bins)
+               for b, share in zip(bins, shares, strict=True))
+
+
+def soft_gradient_histogram_reference(patch: np.ndarray, n_bins: int = 9) -> np.ndarray:
+    """Magnitude-weighted, interpolated histogram of the unsigned gradient orientations of a
+    patch: (H, W) → (n_bins,)."""
+    return soft_orientation_histogram(*image_gradients(patch), n_bins)
 
 
 def _histogram_mistakes(patch: np.ndarray, n_bins: int) -> list[tuple[np.ndarray, str]]:
@@ -55,23 +73,34 @@ def _histogram_mistakes(patch: np.ndarray, n_bins: int) -> list[tuple[np.ndarray
     np_gy, np_gx = np.gradient(x)
     swapped = np.rad2deg(np.arctan2(gx, gy)) % 180.0
     counts = (magnitude > 0).astype(float)
+    soft = soft_orientation_histogram
     return [
-        (orientation_histogram(magnitude, flipped, n_bins),
+        (orientation_histogram(magnitude, orientation, n_bins),
+         "each pixel's whole vote went into one bin: split it between the two nearest bin "
+         "centres, in proportion to how close each is"),
+        (soft(magnitude, orientation, n_bins, swap=True),
+         "the shares are the wrong way round: the nearer centre gets the larger share"),
+        (soft(magnitude, orientation, n_bins, wrap=False),
+         "orientations wrap around: 175° lies between the last centre (170° for 9 bins) and the "
+         "first (10°, which is also 190°), so votes there are shared between the last and the "
+         "first bin"),
+        (soft(magnitude, orientation, n_bins, offset=0.0),
+         "the bin centres are the middles of the bins, (k + ½)·180°/n_bins (10°, 30°, … for 9 "
+         "bins), not their edges"),
+        (soft(magnitude, flipped, n_bins),
          "mirrored orientations: gy points down the rows, gy = I[r+1, c] − I[r−1, c]"),
-        (orientation_histogram(magnitude, swapped, n_bins),
+        (soft(magnitude, swapped, n_bins),
          "gx and gy are swapped: θ = arctan2(gy, gx), gx along the columns (x), gy along the rows"),
-        (np.bincount(np.floor(signed / (360.0 / n_bins)).astype(int).ravel() % n_bins,
-                     weights=magnitude.ravel(), minlength=n_bins),
-         "orientations must be unsigned, folded into [0°, 180°) (θ % 180), bins 180°/n_bins wide"),
-        (orientation_histogram(counts, orientation, n_bins),
+        (soft(magnitude, signed / 2.0, n_bins),
+         "orientations must be unsigned, folded into [0°, 180°) (θ % 180)"),
+        (soft(counts, orientation, n_bins),
          "each pixel must vote with its gradient magnitude, not 1"),
-        (orientation_histogram(np.ones_like(magnitude), orientation, n_bins),
+        (soft(np.ones_like(magnitude), orientation, n_bins),
          "each pixel must vote with its gradient magnitude, not 1"),
-        (orientation_histogram(np.hypot(np_gx, np_gy),
-                               np.rad2deg(np.arctan2(np_gy, np_gx)) % 180.0, n_bins),
+        (soft(np.hypot(np_gx, np_gy), np.rad2deg(np.arctan2(np_gy, np_gx)) % 180.0, n_bins),
          "np.gradient halves the differences and uses one-sided ones on the border: use "
          "I[r, c+1] − I[r, c−1] inside and 0 on the border"),
-        (orientation_histogram(magnitude**2, orientation, n_bins),
+        (soft(magnitude**2, orientation, n_bins),
          "the vote is the magnitude √(gx² + gy²), not its square"),
     ]
 
@@ -82,26 +111,28 @@ def _histogram_case(label: str, patch: np.ndarray, n_bins: int | None = None) ->
     def run(fn: Callable[..., Any]) -> None:
         bins = 9 if n_bins is None else n_bins
         got = call(fn, patch) if n_bins is None else call(fn, patch, n_bins=n_bins)
-        expect_array(got, gradient_histogram_reference(patch, bins),
+        expect_array(got, soft_gradient_histogram_reference(patch, bins),
                      lambda: _histogram_mistakes(patch, bins))
 
     return Case(label, run)
 
 
-def check_gradient_histogram(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(patch, n_bins=9) -> (n_bins,)`."""
+def check_soft_gradient_histogram(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn(patch, n_bins=9) -> (n_bins,)`: HOG's interpolated orientation histogram."""
     rng = _rng(11)
     vertical = np.zeros((6, 6))
     vertical[:, 3:] = 1.0  # dark left, bright right: gradients point along +x, θ = 0°
     rows, cols = np.mgrid[0:7, 0:7]
     diagonal = (rows - cols).astype(float)  # brighter down and to the left: θ = 135°
     cases = [
-        _histogram_case("a vertical edge (all votes in the 0° bin)", vertical),
-        _histogram_case("a diagonal ramp, brighter towards the bottom left (135°)", diagonal),
+        _histogram_case("a vertical edge (θ = 0°: half of each vote in the 10° bin, half in "
+                        "the 170° bin)", vertical),
+        _histogram_case("a diagonal ramp brighter towards the bottom left (135° inside: ¾ of "
+                        "a vote to the 130° bin, ¼ to 150°)", diagonal),
         _histogram_case("a random 8×8 patch, 9 bins", rng.random((8, 8))),
         _histogram_case("a random 10×7 patch, 6 bins of 30°", rng.random((10, 7)), n_bins=6),
     ]
-    return run_cases("gradient_histogram", fn, cases, verbose=verbose)
+    return run_cases("soft_gradient_histogram", fn, cases, verbose=verbose)
 
 
 # -------------------------------------------------------------------------- uniform LBP labels

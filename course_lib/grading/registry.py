@@ -33,7 +33,7 @@ from .conv_arithmetic import (
 )
 from .convolution import check_conv2d, check_correlate2d, check_sobel_magnitude
 from .core import CheckResult
-from .features import check_bow_histogram, check_gradient_histogram, check_uniform_lbp
+from .features import check_bow_histogram, check_soft_gradient_histogram, check_uniform_lbp
 from .layer_stacks import check_stack_mult_adds, check_stack_params, check_stack_shapes
 from .mlp import check_mlp_backward
 from .multiclass import check_svm_training_cost
@@ -84,7 +84,7 @@ def _max_points(function: Callable[..., CheckResult]) -> int:
 
 EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
     "classic_vision": (
-        Check("gradient_histogram", check_gradient_histogram),
+        Check("soft_gradient_histogram", check_soft_gradient_histogram),
         Check("uniform_lbp", check_uniform_lbp),
         Check("bow_histogram", check_bow_histogram),
         Check("svm_training_cost", check_svm_training_cost),

@@ -8,6 +8,7 @@ from __future__ import annotations
 from itertools import combinations
 
 import numpy as np
+import pytest
 from grading_contract import contract_tests, failure_messages
 
 from tools.notebooks import ROOT
@@ -28,11 +29,15 @@ def centred_gradients(patch):
     return gx, gy
 
 
-def gradient_histogram(patch, n_bins=9):
+def soft_gradient_histogram(patch, n_bins=9):
     gx, gy = centred_gradients(patch)
-    hist = np.zeros(n_bins)
+    width, hist = 180 / n_bins, np.zeros(n_bins)
+    centres = [(k + 0.5) * width for k in range(n_bins)]
     for m, a in zip(np.hypot(gx, gy).ravel(), np.degrees(np.arctan2(gy, gx)).ravel(), strict=True):
-        hist[int((a % 180) // (180 / n_bins)) % n_bins] += m
+        a %= 180
+        for k, c in enumerate(centres):  # the circular distance to each centre, in degrees
+            d = min(abs(a - c), 180 - abs(a - c))
+            hist[k] += m * max(0.0, 1 - d / width)
     return hist
 
 
@@ -72,7 +77,7 @@ def svm_training_cost(n_classes, n_per_class, scheme):
     return {"svms": svms, "examples_each": each, "cost": svms * each * each}
 
 
-CORRECT = {"gradient_histogram": gradient_histogram, "uniform_lbp": uniform_lbp,
+CORRECT = {"soft_gradient_histogram": soft_gradient_histogram, "uniform_lbp": uniform_lbp,
            "bow_histogram": bow_histogram, "svm_training_cost": svm_training_cost}
 (
     test_the_set_is_complete,
@@ -86,36 +91,75 @@ def _messages(name, fn):
     return failure_messages(SET, name, fn)
 
 
-def test_gradient_histogram_mistakes_are_named():
+def _votes(patch, n_bins, orientation=None, magnitude=None, split=True):
+    """A histogram built from the centred gradients, with pieces of it replaced."""
+    gx, gy = centred_gradients(patch)
+    a = (np.degrees(np.arctan2(gy, gx)) % 180 if orientation is None else orientation(gx, gy))
+    m = np.hypot(gx, gy) if magnitude is None else magnitude(gx, gy)
+    if not split:
+        return np.bincount((a // (180 / n_bins)).astype(int).ravel() % n_bins,
+                           weights=m.ravel(), minlength=n_bins)
+    t = a.ravel() / (180 / n_bins) - 0.5
+    low = np.floor(t).astype(int)
+    return (np.bincount(low % n_bins, weights=m.ravel() * (1 - (t - low)), minlength=n_bins)
+            + np.bincount((low + 1) % n_bins, weights=m.ravel() * (t - low), minlength=n_bins))
+
+
+def test_soft_histogram_mistakes_are_named():
+    def hard(patch, n_bins=9):
+        return _votes(patch, n_bins, split=False)
+
+    def no_wrap(patch, n_bins=9):
+        gx, gy = centred_gradients(patch)
+        a = np.degrees(np.arctan2(gy, gx)).ravel() % 180
+        t = np.clip(a / (180 / n_bins) - 0.5, 0, n_bins - 1)  # clamped at the end centres
+        low = np.minimum(np.floor(t).astype(int), n_bins - 2)
+        m = np.hypot(gx, gy).ravel()
+        return (np.bincount(low, weights=m * (1 - (t - low)), minlength=n_bins)
+                + np.bincount(low + 1, weights=m * (t - low), minlength=n_bins))
+
+    def edges_as_centres(patch, n_bins=9):
+        return _votes(patch, n_bins, orientation=lambda gx, gy: (
+            np.degrees(np.arctan2(gy, gx)) % 180 + 90 / n_bins))
+
     def flipped(patch, n_bins=9):
-        return gradient_histogram(np.flipud(np.asarray(patch, float)), n_bins)
+        return soft_gradient_histogram(np.flipud(np.asarray(patch, float)), n_bins)
 
     def counts(patch, n_bins=9):
-        gx, gy = centred_gradients(patch)
-        a = np.degrees(np.arctan2(gy, gx)) % 180
-        keep = np.hypot(gx, gy) > 0
-        return np.bincount((a[keep] // (180 / n_bins)).astype(int), minlength=n_bins)
-
-    def signed(patch, n_bins=9):
-        gx, gy = centred_gradients(patch)
-        a = np.degrees(np.arctan2(gy, gx)) % 360
-        return np.bincount((a // (360 / n_bins)).astype(int).ravel() % n_bins,
-                           weights=np.hypot(gx, gy).ravel(), minlength=n_bins)
+        return _votes(patch, n_bins, magnitude=lambda gx, gy: (np.hypot(gx, gy) > 0) * 1.0)
 
     def with_np_gradient(patch, n_bins=9):
         gy, gx = np.gradient(np.asarray(patch, float))
         a = np.degrees(np.arctan2(gy, gx)) % 180
-        return np.bincount((a // (180 / n_bins)).astype(int).ravel() % n_bins,
-                           weights=np.hypot(gx, gy).ravel(), minlength=n_bins)
+        t = a.ravel() / (180 / n_bins) - 0.5
+        low, m = np.floor(t).astype(int), np.hypot(gx, gy).ravel()
+        return (np.bincount(low % n_bins, weights=m * (1 - (t - low)), minlength=n_bins)
+                + np.bincount((low + 1) % n_bins, weights=m * (t - low), minlength=n_bins))
 
     def ignores_n_bins(patch, n_bins=9):
-        return gradient_histogram(patch)
+        return soft_gradient_histogram(patch)
 
-    assert "mirrored" in _messages("gradient_histogram", flipped)
-    assert "magnitude, not 1" in _messages("gradient_histogram", counts)
-    assert "unsigned" in _messages("gradient_histogram", signed)
-    assert "np.gradient" in _messages("gradient_histogram", with_np_gradient)
-    assert "expected shape (6,)" in _messages("gradient_histogram", ignores_n_bins)
+    name = "soft_gradient_histogram"
+    assert "whole vote went into one bin" in _messages(name, hard)
+    assert "wrap around" in _messages(name, no_wrap)
+    assert "not their edges" in _messages(name, edges_as_centres)
+    assert "mirrored" in _messages(name, flipped)
+    assert "magnitude, not 1" in _messages(name, counts)
+    assert "np.gradient" in _messages(name, with_np_gradient)
+    assert "expected shape (6,)" in _messages(name, ignores_n_bins)
+
+
+def test_the_reference_splits_votes_as_the_exercise_says():
+    from course_lib.grading.features import soft_gradient_histogram_reference
+
+    vertical = np.zeros((6, 6))
+    vertical[:, 3:] = 1.0
+    hist = soft_gradient_histogram_reference(vertical)
+    assert hist[0] == hist[8] == pytest.approx(vertical.shape[0] * 2 / 2)  # 2 columns of m = 1
+    assert np.count_nonzero(hist) == 2
+    rows, cols = np.mgrid[0:7, 0:7]
+    ramp = soft_gradient_histogram_reference((rows - cols).astype(float))
+    assert ramp[6] == pytest.approx(3 * ramp[7])  # inside 135°; the border votes elsewhere
 
 
 def test_uniform_labels_count_the_patterns_of_the_literature():
