@@ -87,8 +87,18 @@ def _xor_outputs_case() -> Case:
         if np.ptp(y[XOR == 1]) < 1e-6 and np.ptp(y[XOR == 0]) < 1e-6 and abs(spread) > 1e-6:
             raise CaseFailure(f"the outputs are {shown}: the two classes are apart, but the "
                               "task asks for exactly 0 and 1; rescale and shift with W2 and b2")
+        # Could some output layer finish the job on this hidden layer? Least squares says.
+        hidden = np.c_[np.maximum(z1, 0.0), np.ones(len(z1))]
+        fit = hidden @ np.linalg.lstsq(hidden, XOR.astype(float), rcond=None)[0]
+        if np.allclose(fit, XOR, atol=1e-6):
+            where = ("the hidden layer is fine: some W2 and b2 map its outputs to 0, 1, 1, 0; "
+                     "fix the output layer")
+        else:
+            where = ("no W2 and b2 can turn this hidden layer into XOR: the two units must "
+                     "tell (1, 1) apart from (1, 0) and (0, 1) in a way a straight line can "
+                     "use; change W1 or b1")
         raise CaseFailure(f"the outputs are {shown}, but XOR is (0, 0)→0, (1, 0)→1, (0, 1)→1, "
-                          "(1, 1)→0")
+                          f"(1, 1)→0: {where}")
 
     return Case("outputs exactly 0, 1, 1, 0 on (0, 0), (1, 0), (0, 1), (1, 1)", run, points=2)
 
@@ -144,17 +154,28 @@ def _answers(fn: Callable[..., Any]) -> dict[str, Any]:
     return got
 
 
+def _expect_prediction(got: Any, expected: int, mistakes: list[tuple[int, str]],
+                       otherwise: str) -> None:
+    """Like expect_int, but a wrong prediction's message never states the right answer."""
+    if got is None or isinstance(got, bool) or not isinstance(got, int | np.integer):
+        expect_int(got, expected)  # not an int at all: its message names the type only
+    elif int(got) != expected:
+        hint = next((m for alt, m in mistakes if alt == int(got)), otherwise)
+        raise CaseFailure(f"{int(got)} is not it: {hint}")
+
+
 def _or_updates_case() -> Case:
     def run(fn: Callable[..., Any]) -> None:
         passes = len(train_perceptron(INPUTS, GATE_TARGETS["OR"], epochs=100).errors)
-        expect_int(_answers(fn)["or_updates"], _updates(1.0), [
+        _expect_prediction(_answers(fn)["or_updates"], _updates(1.0), [
             (passes, "that is the number of passes over the table; count the updates (each "
                      "mistake is one update)"),
             (passes - 1, "that is the number of passes that made a mistake; a pass can make "
                          "more than one"),
             (sum(train_perceptron(INPUTS, GATE_TARGETS["AND"], epochs=100).errors),
              "that is AND's count from the chapter; trace OR row by row"),
-        ])
+        ], "trace the rule row by row, writing down w, b, w·x + b and y, and remember that "
+           "step(0) = 1")
 
     return Case("updates of the rule on OR, from zero, learning rate 1", run)
 
@@ -165,8 +186,9 @@ def _lr_case() -> Case:
         ones = _updates(1.0)
         hint = ("a smaller step does not mean more updates here: starting from w = 0, b = 0, "
                 "compare w·x + b in the two runs after the same updates")
-        expect_int(answers["or_updates_lr_quarter"], _updates(QUARTER),
-                   [(round(ones / QUARTER), hint), (2 * ones, hint)])
+        _expect_prediction(answers["or_updates_lr_quarter"], _updates(QUARTER),
+                           [(round(ones / QUARTER), hint), (2 * ones, hint)],
+                           "trace the first few rows with lr = 0.25 next to your lr = 1 trace")
 
     return Case("the same with learning rate 0.25", run)
 
@@ -188,8 +210,8 @@ def _separable_case() -> Case:
                "B": "on a line, one threshold puts a single boundary between 0s and 1s; how "
                     "many boundaries do B's labels need?",
                "C": "a single corner of the square can always be cut off by a line",
-               "D": "D is XOR with a third input x3 = x1·x2: in 3-D, can a plane put (1, 1, 1) "
-                    "on the 0 side while (1, 0, 0) and (0, 1, 0) stay on the 1 side?"}
+               "D": "XOR with a third input x3 = x1·x2: in 3-D, can a plane put (1, 1, 1) on "
+                    "the 0 side while (1, 0, 0) and (0, 1, 0) stay on the 1 side?"}
         wrong = sorted(names ^ expected)
         if wrong:
             raise CaseFailure(f"{len(wrong)} of the 4 answers {'is' if len(wrong) == 1 else 'are'}"

@@ -80,6 +80,10 @@ def test_xor_design_mistakes_are_named():
         return W1, b1, 3 * np.asarray(W2, float), [1]
 
     assert "no linear function" in _messages("xor_relu_weights", linear)
+    same_units = _messages("xor_relu_weights", lambda: ([[1, 1], [1, 1]], [0, 0], [[1, -1]], [0]))
+    assert "change W1 or b1" in same_units  # two copies of one unit: monotone in x1 + x2
+    assert "fix the output layer" in _messages(
+        "xor_relu_weights", lambda: ([[1, 1], [1, 1]], [0, -1], [[1, -1]], [0]))
     assert "XNOR" in _messages("xor_relu_weights", xnor)
     assert "rescale and shift" in _messages("xor_relu_weights", scaled)
     assert "must have shape (1, 2)" in _messages(
@@ -117,11 +121,14 @@ def test_prediction_mistakes_are_named():
         return lambda: {**perceptron_predictions(), **changes}
 
     assert "number of passes" in _messages("perceptron_predictions", answering(or_updates=4))
+    for wrong in (6, 5.0):  # a wrong count, or the right one as a float: the answer stays unsaid
+        said = _messages("perceptron_predictions", answering(or_updates=wrong))
+        assert "expected 5" not in said and ("step(0) = 1" in said or "expected an int" in said)
     assert "AND's count" in _messages("perceptron_predictions", answering(or_updates=11))
     assert "does not mean more updates" in _messages("perceptron_predictions",
                                                       answering(or_updates_lr_quarter=20))
     missed_d = _messages("perceptron_predictions", answering(separable=["A", "C"]))
-    assert "1 of the 4 answers is wrong" in missed_d and "D is XOR with a third input" in missed_d
+    assert "1 of the 4 answers is wrong" in missed_d and "D: XOR with a third input" in missed_d
     assert "2 of the 4 answers are wrong" in _messages("perceptron_predictions",
                                                        answering(separable=("A", "B", "C")))
     assert "unknown data sets ['E']" in _messages("perceptron_predictions",
