@@ -75,14 +75,14 @@ class LayoutRun:
 
 def layout_experiment(model: str, profile: Profile, seeds: Sequence[int] | None = None,
                       shifts: Sequence[int] = (0, 1, 2, 3, 4), epochs: int | None = None,
-                      n_train: int = 3_000, n_test: int = 2_000,
+                      n_train: int = 3_000, n_test: int = 2_000, batch_size: int | None = None,
                       device: torch.device | str = "cpu") -> list[LayoutRun]:
     """Train `model` ("mlp" or "cnn") on `n_train` MNIST images (as far as `profile` allows),
     once per seed on the original and once on the shuffled pixel order; test both on `n_test`
     images and the first also on shifted digits.
 
-    Seeds default to 0 … profile.seeds − 1; `epochs` defaults to the profile's. The data subsets,
-    the permutation and the initial weights all follow the seed.
+    Seeds default to 0 … profile.seeds − 1; `epochs` and `batch_size` default to the profile's.
+    The data subsets, the permutation and the initial weights all follow the seed.
     """
     if model not in LAYOUT_MODELS:
         raise ValueError(f"model must be one of {', '.join(LAYOUT_MODELS)}, got {model!r}")
@@ -91,7 +91,7 @@ def layout_experiment(model: str, profile: Profile, seeds: Sequence[int] | None 
     config = TrainConfig.for_profile(profile, **({} if epochs is None else {"epochs": epochs}))
     return [_one_seed(model, train_all.subset(profile.take(n_train, "train"), seed=seed),
                       test_all.subset(profile.take(n_test, "test"), seed=seed),
-                      config.replace(seed=seed), profile.batch_size, shifts, device)
+                      config.replace(seed=seed), batch_size or profile.batch_size, shifts, device)
             for seed in seeds]
 
 

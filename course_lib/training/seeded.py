@@ -53,7 +53,8 @@ class SeededComparison:
                  for row in rows]
         device = self.comparisons[0].runs[0].device
         lines.append(f"mean ± sd over {len(self.seeds)} seed(s), last epoch, on {device}; "
-                     "* measured during training (augmentation and dropout on)")
+                     "* measured while training, in train mode (with dropout and augmentation "
+                     "where the model and the data have them)")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
