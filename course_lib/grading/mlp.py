@@ -15,6 +15,7 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .answers import expect_dict
 from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
 
 __all__ = ["check_mlp_backward", "torch_mlp"]
@@ -92,13 +93,7 @@ def _case(label: str, p: dict[str, np.ndarray]) -> Case:
         got = call(fn, *_args(p))
         if isinstance(got, tuple | list) and len(got) == 4:
             got = dict(zip(PARAMS, got, strict=True))
-        if not isinstance(got, dict):
-            raise CaseFailure(f"expected a dict with keys {list(PARAMS)}, got "
-                              f"{type(got).__name__}")
-        missing = [k for k in PARAMS if k not in got]
-        if missing:
-            raise CaseFailure(f"the dict has no gradient for {missing}; expected keys "
-                              f"{list(PARAMS)}")
+        expect_dict(got, PARAMS, "gradient")
         ref = torch_mlp(*_args(p))
         for name in PARAMS:
             try:

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 from ..svm import n_binary_classifiers
+from .answers import expect_dict
 from .core import NOT_IMPLEMENTED, Case, CaseFailure, CheckResult, call, expect_int, run_cases
 
 __all__ = ["check_svm_training_cost", "svm_training_cost_reference"]
@@ -65,13 +66,10 @@ def _case(label: str, calls: list[tuple[int, int, str]]) -> Case:
                 if str(e) == NOT_IMPLEMENTED:
                     raise
                 raise CaseFailure(f"{where}: {e}") from None
-            if not isinstance(got, dict):
-                raise CaseFailure(f"{where}: expected a dict with keys {list(KEYS)}, got a "
-                                  f"{type(got).__name__}")
-            missing = [key for key in KEYS if key not in got]
-            if missing:
-                raise CaseFailure(f"{where}: the dict has no {missing}; expected keys "
-                                  f"{list(KEYS)}")
+            try:
+                expect_dict(got, KEYS)
+            except CaseFailure as e:
+                raise CaseFailure(f"{where}: {e}") from None
             ref = svm_training_cost_reference(k, n, scheme)
             for key in KEYS:
                 try:

@@ -14,6 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..perceptron import GATE_TARGETS, INPUTS, train_perceptron
+from .answers import expect_dict
 from .core import Case, CaseFailure, CheckResult, call, expect_int, run_cases
 
 __all__ = [
@@ -143,15 +144,7 @@ def perceptron_predictions_reference() -> dict[str, Any]:
 
 
 def _answers(fn: Callable[..., Any]) -> dict[str, Any]:
-    got = call(fn)
-    if got is None:
-        raise CaseFailure("returned None: did you forget the `return` statement?")
-    if not isinstance(got, dict):
-        raise CaseFailure(f"expected a dict with keys {list(KEYS)}, got {type(got).__name__}")
-    missing = [k for k in KEYS if k not in got]
-    if missing:
-        raise CaseFailure(f"the dict has no answer for {missing}")
-    return got
+    return expect_dict(call(fn), KEYS)
 
 
 def _expect_prediction(got: Any, expected: int, mistakes: list[tuple[int, str]],
