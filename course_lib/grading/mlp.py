@@ -2,8 +2,9 @@
 z = relu(x W1ᵀ + b1) W2ᵀ + b2, trained with the mean cross-entropy over N examples (a variant of
 chapter 02's tanh–sigmoid network, whose backward pass the chapter prints).
 
-The reference is torch autograd in float64 (`torch_mlp`); the tests also hold it against
-central-difference numerical gradients. Mistakes are recognised by computing them by hand.
+The references are torch autograd in float64 (`torch_mlp`) and, for one case, central-difference
+numerical gradients (`numerical_mlp_gradients`); the tests hold the two together. Mistakes are
+recognised by computing them by hand.
 """
 
 from __future__ import annotations
@@ -15,10 +16,11 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..numerics import numerical_gradient
 from .answers import expect_dict
 from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
 
-__all__ = ["check_mlp_backward", "torch_mlp"]
+__all__ = ["check_mlp_backward", "numerical_mlp_gradients", "torch_mlp"]
 
 PARAMS = ("W1", "b1", "W2", "b2")
 
@@ -88,13 +90,26 @@ def _mistakes(p: dict[str, np.ndarray], name: str) -> list[tuple[np.ndarray, str
     return found
 
 
-def _case(label: str, p: dict[str, np.ndarray]) -> Case:
+def numerical_mlp_gradients(p: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """The gradients of `torch_mlp`'s loss by central differences in float64, parameter by
+    parameter (a second reference, independent of autograd)."""
+    params = {k: np.array(p[k], dtype=np.float64) for k in PARAMS}
+    grads = {}
+    for name in PARAMS:
+        def loss(value: np.ndarray, name: str = name) -> float:
+            return torch_mlp(p["x"], p["labels"], *{**params, name: value}.values())["loss"]
+
+        grads[name] = numerical_gradient(loss, params[name].copy())
+    return grads
+
+
+def _case(label: str, p: dict[str, np.ndarray], reference: str = "autograd") -> Case:
     def run(fn: Callable[..., Any]) -> None:
         got = call(fn, *_args(p))
         if isinstance(got, tuple | list) and len(got) == 4:
             got = dict(zip(PARAMS, got, strict=True))
         expect_dict(got, PARAMS, "gradient")
-        ref = torch_mlp(*_args(p))
+        ref = numerical_mlp_gradients(p) if reference == "numerical" else torch_mlp(*_args(p))
         for name in PARAMS:
             try:
                 expect_array(got[name], ref[name], lambda n=name: _mistakes(p, n))
@@ -106,11 +121,13 @@ def _case(label: str, p: dict[str, np.ndarray]) -> Case:
 
 def check_mlp_backward(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
     """Check `fn(x, labels, W1, b1, W2, b2) -> {"W1": dW1, "b1": db1, "W2": dW2, "b2": db2}`,
-    the gradients of the mean softmax cross-entropy, against torch autograd."""
+    the gradients of the mean softmax cross-entropy, against torch autograd and numerical
+    gradients."""
     cases = [
         _case("XOR's shapes: 4 points, 2 inputs, 3 hidden units, 2 classes",
               _problem(31, 4, 2, 3, 2)),
-        _case("10 examples, 3 inputs, 4 hidden units, 3 classes", _problem(32, 10, 3, 4, 3)),
+        _case("10 examples, 3 inputs, 4 hidden units, 3 classes: against numerical gradients",
+              _problem(32, 10, 3, 4, 3), reference="numerical"),
         _case("7 examples, 5 inputs, 6 hidden units, 4 classes", _problem(33, 7, 5, 6, 4)),
         _case("a single example, 10 classes", _problem(34, 1, 3, 5, 10)),
     ]

@@ -10,7 +10,7 @@ import pytest
 from grading_contract import contract_tests, failure_messages
 
 from course_lib.grading import run_check
-from course_lib.grading.mlp import torch_mlp
+from course_lib.grading.mlp import numerical_mlp_gradients, torch_mlp
 from course_lib.grading.perceptron import SEPARABILITY_DATASETS, perceptron_predictions_reference
 from course_lib.numerics import numerical_gradient, rel_error
 from tools.notebooks import ROOT
@@ -151,11 +151,14 @@ def test_autograd_reference_agrees_with_numerical_gradients(shape):
     params = {"W1": rng.standard_normal((h, d)), "b1": rng.standard_normal(h) * 0.5,
               "W2": rng.standard_normal((c, h)), "b2": rng.standard_normal(c) * 0.5}
     ref = torch_mlp(x, labels, *params.values())
+    numerical = numerical_mlp_gradients({"x": x, "labels": labels, **params})
     for name, value in params.items():
         def loss(v, name=name):
             return torch_mlp(x, labels, *{**params, name: v}.values())["loss"]
 
-        assert rel_error(numerical_gradient(loss, value.copy()), ref[name]) < 1e-6
+        np.testing.assert_allclose(numerical_gradient(loss, value.copy()), ref[name],
+                                   rtol=1e-6, atol=1e-9)
+        np.testing.assert_array_equal(numerical[name], numerical_gradient(loss, value.copy()))
     assert rel_error(relu_softmax_backward(x, labels, *params.values())["W1"], ref["W1"]) < 1e-9
 
 
