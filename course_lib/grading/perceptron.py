@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 
 from ..perceptron import GATE_TARGETS, INPUTS, train_perceptron
-from .answers import expect_dict
+from .answers import answer_case
 from .core import Case, CaseFailure, CheckResult, call, expect_int, run_cases
 
 __all__ = [
@@ -128,7 +128,6 @@ SEPARABILITY_DATASETS: dict[str, tuple[np.ndarray, np.ndarray]] = {
     "D": (_frozen([[0, 0, 0], [1, 0, 0], [0, 1, 0], [1, 1, 1]]), _frozen([0, 1, 1, 0])),
 }
 QUARTER = 0.25  # the smaller learning rate of the second question
-KEYS = ("or_updates", "or_updates_lr_quarter", "separable")
 
 
 def _updates(lr: float) -> int:
@@ -143,10 +142,6 @@ def perceptron_predictions_reference() -> dict[str, Any]:
                           if train_perceptron(x, t, epochs=100).converged}}
 
 
-def _answers(fn: Callable[..., Any]) -> dict[str, Any]:
-    return expect_dict(call(fn), KEYS)
-
-
 def _expect_prediction(got: Any, expected: int, mistakes: list[tuple[int, str]],
                        otherwise: str) -> None:
     """Like expect_int, but a wrong prediction's message never states the right answer."""
@@ -158,9 +153,9 @@ def _expect_prediction(got: Any, expected: int, mistakes: list[tuple[int, str]],
 
 
 def _or_updates_case() -> Case:
-    def run(fn: Callable[..., Any]) -> None:
+    def grade(got: Any) -> None:
         passes = len(train_perceptron(INPUTS, GATE_TARGETS["OR"], epochs=100).errors)
-        _expect_prediction(_answers(fn)["or_updates"], _updates(1.0), [
+        _expect_prediction(got, _updates(1.0), [
             (passes, "that is the number of passes over the table; count the updates (each "
                      "mistake is one update)"),
             (passes - 1, "that is the number of passes that made a mistake; a pass can make "
@@ -170,25 +165,24 @@ def _or_updates_case() -> Case:
         ], "trace the rule row by row, writing down w, b, w·x + b and y, and remember that "
            "step(0) = 1")
 
-    return Case("updates of the rule on OR, from zero, learning rate 1", run)
+    return answer_case("updates of the rule on OR, from zero, learning rate 1", "or_updates",
+                       grade)
 
 
 def _lr_case() -> Case:
-    def run(fn: Callable[..., Any]) -> None:
-        answers = _answers(fn)
+    def grade(got: Any) -> None:
         ones = _updates(1.0)
         hint = ("a smaller step does not mean more updates here: starting from w = 0, b = 0, "
                 "compare w·x + b in the two runs after the same updates")
-        _expect_prediction(answers["or_updates_lr_quarter"], _updates(QUARTER),
+        _expect_prediction(got, _updates(QUARTER),
                            [(round(ones / QUARTER), hint), (2 * ones, hint)],
                            "trace the first few rows with lr = 0.25 next to your lr = 1 trace")
 
-    return Case("the same with learning rate 0.25", run)
+    return answer_case("the same with learning rate 0.25", "or_updates_lr_quarter", grade)
 
 
 def _separable_case() -> Case:
-    def run(fn: Callable[..., Any]) -> None:
-        got = _answers(fn)["separable"]
+    def grade(got: Any) -> None:
         # A list, not a set: the grader receives the answer as plain data, and sets are not.
         if not isinstance(got, list | tuple) or not all(isinstance(n, str) for n in got):
             raise CaseFailure(f"'separable' must be a list of data-set names such as ['A', 'B'], "
@@ -210,7 +204,7 @@ def _separable_case() -> Case:
             raise CaseFailure(f"{len(wrong)} of the 4 answers {'is' if len(wrong) == 1 else 'are'}"
                               " wrong. " + " ".join(f"{n}: {why[n]}" for n in wrong))
 
-    return Case("on which data sets the rule stops", run)
+    return answer_case("on which data sets the rule stops", "separable", grade)
 
 
 def check_perceptron_predictions(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:

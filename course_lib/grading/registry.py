@@ -16,23 +16,26 @@ from .augmentation import (
     check_channel_stats,
     check_hflip,
     check_mixup,
+    check_mixup_questions,
     check_normalize,
     check_pad_and_crop,
 )
 from .batchnorm import (
     check_batchnorm2d_train,
-    check_batchnorm_eval,
+    check_batchnorm_backward,
     check_batchnorm_train,
+    check_bn_mode_predictions,
     check_running_update,
 )
 from .conv_arithmetic import (
-    check_conv_params,
-    check_output_size,
+    check_conv_predictions,
     check_output_size_strict,
     check_same_padding,
 )
-from .convolution import check_conv2d, check_correlate2d, check_sobel_magnitude
+from .conv_backward import check_conv2d_backward
+from .convolution import check_conv2d, check_correlate2d
 from .core import CheckResult
+from .curve_reading import check_read_the_curves
 from .features import check_bow_histogram, check_soft_gradient_histogram, check_uniform_lbp
 from .layer_stacks import check_stack_mult_adds, check_stack_params, check_stack_shapes
 from .mlp import check_mlp_backward
@@ -40,15 +43,14 @@ from .multiclass import check_svm_training_cost
 from .perceptron import check_perceptron_predictions, check_xor_relu_weights
 from .pooling import (
     check_avg_pool2d,
-    check_global_avg_pool2d,
     check_max_pool2d,
     check_stochastic_pool_inference,
 )
-from .receptive_field import check_receptive_field
+from .pooling_backward import check_avg_pool2d_backward, check_max_pool2d_backward
+from .receptive_field import check_design_stack, check_receptive_field
 from .regularization import (
-    check_dropout,
-    check_l1_penalty,
-    check_l2_penalty,
+    check_dropout_backward,
+    check_spatial_dropout,
     check_weight_decay_step,
 )
 from .residual import (
@@ -98,31 +100,33 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
     "convolution": (
         Check("correlate2d", check_correlate2d),
         Check("conv2d", check_conv2d),
-        Check("sobel_magnitude", check_sobel_magnitude),
-        Check("conv_params", check_conv_params),
-        Check("output_size", check_output_size),
+        Check("conv2d_backward", check_conv2d_backward),
+        Check("conv_predictions", check_conv_predictions),
     ),
     "padding_stride_receptive_field": (
         Check("output_size_strict", check_output_size_strict),
         Check("same_padding", check_same_padding),
         Check("receptive_field", check_receptive_field),
+        Check("design_stack", check_design_stack),
     ),
     "pooling": (
         Check("max_pool2d", check_max_pool2d),
+        Check("max_pool2d_backward", check_max_pool2d_backward),
         Check("avg_pool2d", check_avg_pool2d),
-        Check("global_avg_pool2d", check_global_avg_pool2d),
+        Check("avg_pool2d_backward", check_avg_pool2d_backward),
         Check("stochastic_pool_inference", check_stochastic_pool_inference),
     ),
     "regularization": (
-        Check("dropout", check_dropout),
-        Check("l1_penalty", check_l1_penalty),
-        Check("l2_penalty", check_l2_penalty),
+        Check("spatial_dropout", check_spatial_dropout),
+        Check("dropout_backward", check_dropout_backward),
         Check("weight_decay_step", check_weight_decay_step),
+        Check("read_the_curves", check_read_the_curves),
     ),
     "batch_normalization": (
         Check("batchnorm_train", check_batchnorm_train),
+        Check("batchnorm_backward", check_batchnorm_backward),
         Check("running_update", check_running_update),
-        Check("batchnorm_eval", check_batchnorm_eval),
+        Check("bn_mode_predictions", check_bn_mode_predictions),
         Check("batchnorm2d_train", check_batchnorm2d_train),
     ),
     "augmentation": (
@@ -131,6 +135,7 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("hflip", check_hflip),
         Check("pad_and_crop", check_pad_and_crop),
         Check("mixup", check_mixup),
+        Check("mixup_questions", check_mixup_questions),
     ),
     "architectures": (
         Check("lenet5", check_lenet5),

@@ -136,7 +136,7 @@ def test_prediction_mistakes_are_named():
     for not_a_list in ("ACD", {"A", "C", "D"}):
         assert "a list of data-set names" in _messages("perceptron_predictions",
                                                        answering(separable=not_a_list))
-    assert "no answer for ['separable']" in _messages(
+    assert "the dict has no key 'separable'" in _messages(
         "perceptron_predictions", lambda: {"or_updates": 5, "or_updates_lr_quarter": 5})
 
 
