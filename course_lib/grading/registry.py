@@ -41,16 +41,16 @@ from .conv_backward import check_conv2d_backward
 from .convolution import check_conv2d, check_correlate2d
 from .core import CheckResult
 from .curve_reading import check_read_the_curves
-from .features import check_bow_histogram, check_gradient_histogram, check_lbp_codes
+from .features import check_bow_histogram, check_soft_gradient_histogram, check_uniform_lbp
 from .layer_stacks import (
     check_budget_stack,
     check_stack_mult_adds,
     check_stack_params,
     check_stack_shapes,
 )
-from .mlp import check_mlp_backward, check_mlp_forward
-from .multiclass import check_n_binary_svms
-from .perceptron import check_gate_weights, check_perceptron_step
+from .mlp import check_mlp_backward
+from .multiclass import check_svm_training_cost
+from .perceptron import check_perceptron_predictions, check_xor_relu_weights
 from .pooling import (
     check_avg_pool2d,
     check_max_pool2d,
@@ -70,6 +70,7 @@ from .residual import (
     check_stage_receptive_fields,
     check_stage_shapes,
 )
+from .softmax import check_softmax_cross_entropy_grad
 from .transfer import (
     check_base_head_groups,
     check_features_no_grad,
@@ -101,15 +102,15 @@ def _max_points(function: Callable[..., CheckResult]) -> int:
 
 EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
     "classic_vision": (
-        Check("gradient_histogram", check_gradient_histogram),
-        Check("lbp_codes", check_lbp_codes),
+        Check("soft_gradient_histogram", check_soft_gradient_histogram),
+        Check("uniform_lbp", check_uniform_lbp),
         Check("bow_histogram", check_bow_histogram),
-        Check("n_binary_svms", check_n_binary_svms),
+        Check("svm_training_cost", check_svm_training_cost),
     ),
     "neural_networks": (
-        Check("gate_weights", check_gate_weights),
-        Check("perceptron_step", check_perceptron_step),
-        Check("mlp_forward", check_mlp_forward),
+        Check("xor_relu_weights", check_xor_relu_weights),
+        Check("perceptron_predictions", check_perceptron_predictions),
+        Check("softmax_cross_entropy_grad", check_softmax_cross_entropy_grad),
         Check("mlp_backward", check_mlp_backward),
     ),
     "convolution": (
