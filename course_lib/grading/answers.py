@@ -1,6 +1,7 @@
 """Checks of structured answers: a learner's function returns a dict of named answers (numbers,
 lists of numbers, or one of a few given choices), and each key is graded as its own case with a
-message that says what is wrong without giving the answer away.
+message that says what is wrong without giving the answer away. `expect_dict` reads a dict that
+one case grades whole (an MLP's gradients, a count's parts).
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 
 from .core import Case, CaseFailure, _short, call
 
-__all__ = ["answer_case", "choice_case", "numbers_case"]
+__all__ = ["answer_case", "choice_case", "expect_dict", "numbers_case"]
 
 
 def _answer(fn: Callable[..., Any], key: str) -> Any:
@@ -79,3 +80,16 @@ def choice_case(label: str, key: str, expected: Any, choices: Sequence[Any],
                 f": {(mistakes or {})[got]}" if got in (mistakes or {}) else ""))
 
     return answer_case(label, key, grade, points)
+
+
+def expect_dict(got: Any, keys: Sequence[str], what: str = "answer") -> dict:
+    """`got` when it is a dict holding every key of `keys`, else CaseFailure saying what is
+    missing; `what` names the values in the message ("gradient", "answer")."""
+    if got is None:
+        raise CaseFailure("returned None: did you forget the `return` statement?")
+    if not isinstance(got, dict):
+        raise CaseFailure(f"expected a dict with keys {list(keys)}, got a {type(got).__name__}")
+    missing = [k for k in keys if k not in got]
+    if missing:
+        raise CaseFailure(f"the dict has no {what} for {missing}; expected keys {list(keys)}")
+    return got

@@ -11,7 +11,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from .architectures import check_inception, check_lenet5, check_vgg_param_count
+from .architectures import (
+    check_inception,
+    check_lenet5,
+    check_shapes_net,
+    check_vgg_param_count,
+)
 from .augmentation import (
     check_channel_stats,
     check_hflip,
@@ -36,11 +41,16 @@ from .conv_backward import check_conv2d_backward
 from .convolution import check_conv2d, check_correlate2d
 from .core import CheckResult
 from .curve_reading import check_read_the_curves
-from .features import check_bow_histogram, check_gradient_histogram, check_lbp_codes
-from .layer_stacks import check_stack_mult_adds, check_stack_params, check_stack_shapes
-from .mlp import check_mlp_backward, check_mlp_forward
-from .multiclass import check_n_binary_svms
-from .perceptron import check_gate_weights, check_perceptron_step
+from .features import check_bow_histogram, check_soft_gradient_histogram, check_uniform_lbp
+from .layer_stacks import (
+    check_budget_stack,
+    check_stack_mult_adds,
+    check_stack_params,
+    check_stack_shapes,
+)
+from .mlp import check_mlp_backward
+from .multiclass import check_svm_training_cost
+from .perceptron import check_perceptron_predictions, check_xor_relu_weights
 from .pooling import (
     check_avg_pool2d,
     check_max_pool2d,
@@ -57,10 +67,17 @@ from .residual import (
     check_basic_block_weights,
     check_bottleneck_weights,
     check_residual_block,
+    check_stage_receptive_fields,
     check_stage_shapes,
 )
-from .transfer import check_base_head_groups, check_features_no_grad, check_freeze_all_but_head
-from .visualizing import check_collect_activations, check_grad_cam_from, check_mass_in_box
+from .softmax import check_softmax_cross_entropy_grad
+from .transfer import (
+    check_base_head_groups,
+    check_features_no_grad,
+    check_freeze_all_but_head,
+    check_predict_fine_tuning,
+)
+from .visualizing import check_blank_fractions, check_grad_cam_gap_linear, check_mass_in_box
 
 __all__ = ["EXERCISE_SETS", "Check", "check", "find_check", "run_check"]
 
@@ -85,15 +102,15 @@ def _max_points(function: Callable[..., CheckResult]) -> int:
 
 EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
     "classic_vision": (
-        Check("gradient_histogram", check_gradient_histogram),
-        Check("lbp_codes", check_lbp_codes),
+        Check("soft_gradient_histogram", check_soft_gradient_histogram),
+        Check("uniform_lbp", check_uniform_lbp),
         Check("bow_histogram", check_bow_histogram),
-        Check("n_binary_svms", check_n_binary_svms),
+        Check("svm_training_cost", check_svm_training_cost),
     ),
     "neural_networks": (
-        Check("gate_weights", check_gate_weights),
-        Check("perceptron_step", check_perceptron_step),
-        Check("mlp_forward", check_mlp_forward),
+        Check("xor_relu_weights", check_xor_relu_weights),
+        Check("perceptron_predictions", check_perceptron_predictions),
+        Check("softmax_cross_entropy_grad", check_softmax_cross_entropy_grad),
         Check("mlp_backward", check_mlp_backward),
     ),
     "convolution": (
@@ -140,27 +157,31 @@ EXERCISE_SETS: dict[str, tuple[Check, ...]] = {
         Check("lenet5", check_lenet5),
         Check("vgg_param_count", check_vgg_param_count),
         Check("inception", check_inception),
+        Check("shapes_net", check_shapes_net),
     ),
     "resnet": (
         Check("residual_block", check_residual_block),
         Check("basic_block_weights", check_basic_block_weights),
         Check("bottleneck_weights", check_bottleneck_weights),
         Check("stage_shapes", check_stage_shapes),
+        Check("stage_receptive_fields", check_stage_receptive_fields),
     ),
     "transfer_learning": (
         Check("freeze_all_but_head", check_freeze_all_but_head),
         Check("features_no_grad", check_features_no_grad),
         Check("base_head_groups", check_base_head_groups),
+        Check("predict_fine_tuning", check_predict_fine_tuning),
     ),
     "visualizing": (
-        Check("grad_cam_from", check_grad_cam_from),
+        Check("grad_cam_gap_linear", check_grad_cam_gap_linear),
         Check("mass_in_box", check_mass_in_box),
-        Check("collect_activations", check_collect_activations),
+        Check("blank_fractions", check_blank_fractions),
     ),
     "layer_stacks": (
         Check("stack_shapes", check_stack_shapes),
         Check("stack_params", check_stack_params),
         Check("stack_mult_adds", check_stack_mult_adds),
+        Check("budget_stack", check_budget_stack),
     ),
 }
 
