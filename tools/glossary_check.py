@@ -64,7 +64,9 @@ def english_forms() -> dict[str, tuple[re.Pattern, list[str]]]:
         for form in english:
             forms.setdefault(form, [])
             forms[form] += [k for k in korean if k not in forms[form]]
-    return {form: (re.compile(r"(?<![\w-])" + re.escape(form) + r"(?:s|es)?(?![\w-])", re.I),
+    # Not followed by "(" or "=": shortcut(x) and stride = 2 are code written without backticks.
+    return {form: (re.compile(r"(?<![\w-])" + re.escape(form) + r"(?:s|es)?(?![\w(-])(?!\s*=)",
+                              re.I),
                    korean) for form, korean in sorted(forms.items(), key=lambda f: -len(f[0]))}
 
 

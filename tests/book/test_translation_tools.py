@@ -40,6 +40,10 @@ def test_glossary_terms_are_found_whole_and_checked_in_korean(tmp_path):
     forms = english_forms()
     assert forms["pooling"][0].search("after max pooling,")
     assert not forms["edge"][0].search("knowledge")
+    # Code without backticks is not prose: a call, an assignment.
+    assert not forms["shortcut"][0].search("out = ReLU(F(x) + shortcut(x))")
+    assert not forms["stride"][0].search("side by side (stride = kernel_size)")
+    assert forms["stride"][0].search("a stride of 2 (the default)")
     assert forms["training set"][1] == ["훈련", "검증", "테스트 세트"]
     # Two terms share "feature extraction": either Korean form will do.
     assert {"특징 추출", "특성 추출"} <= set(forms["feature extraction"][1])
