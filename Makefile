@@ -19,11 +19,12 @@ QUIET_PIP := { grep -v "^WARNING: Location 'file:" || true; }
 ASSETS := _vendor/_static/offline/manifest.json
 # A Debian package for a missing command: installed with apt-get only when running as root and
 # APT is not "no" (make APT=no ... never installs); either way make says what and why, first.
-# $(1) command, $(2) package, $(3) what it is for, $(4) what happens without it.
+# need: $(1) command, $(2) package, $(3) what it is for, $(4) what happens without it.
+# provide: the same, with $(1) a shell test for what is needed and $(5) its name.
 APT ?= auto
-define need
-	@command -v $(1) >/dev/null 2>&1 || { \
-	  echo "$(1) is missing: $(3)."; \
+define provide
+	@$(1) >/dev/null 2>&1 || { \
+	  echo "$(5) is missing: $(3)."; \
 	  if [ "$(APT)" != no ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
 	    echo "Installing Debian's $(2) with apt-get (running as root; make APT=no skips this) ..."; \
 	    { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; } \
@@ -31,16 +32,23 @@ define need
 	  else echo "WARNING: not installing $(2) (needs root and apt-get, and APT not set to no): $(4)"; \
 	  fi; }
 endef
+define need
+$(call provide,command -v $(1),$(2),$(3),$(4),$(1))
+endef
 
-.PHONY: help setup book book-assets browser sandbox test lint lab normalize execute exercises grade bench \
+.PHONY: help setup book book-assets browser sandbox translations test lint lab normalize execute exercises grade bench \
 	fast-cifar results publish-check clean
 
 help:
-	@echo "make book       set up and build the HTML book into _build/html"
+	@echo "make book       set up and build the HTML book: English in _build/html, Korean in"
+	@echo "                _build/html/ko (every page links to its counterpart)"
+	@echo "make translations  refresh the Korean catalogs (locale/ko) after prose changes and"
+	@echo "                report per page what is new, fuzzy or untranslated"
 	@echo "make test       set up and run every test (lint, library, notebooks, exercises, book,"
 	@echo "                the book in headless Chromium; screenshots in test-artifacts/browser/)"
 	@echo "make book-assets  fetch the book's offline MathJax and widget JavaScript from npm"
-	@echo "make browser    install Debian's chromium for the browser tests when missing (as root)"
+	@echo "make browser    install Debian's chromium and a Korean font for the browser tests when"
+	@echo "                missing (as root)"
 	@echo "make lab        set up and start JupyterLab (adds --allow-root only when run as root)"
 	@echo "make publish-check [URL=git-url]  the Colab path in a Colab-like venv (ipywidgets 7):"
 	@echo "                install from URL (default: a clone of this checkout's HEAD), run every"
@@ -79,10 +87,18 @@ book-assets: $(ASSETS)
 
 browser:
 	$(call need,chromium,chromium,the browser tests drive it (headless),the browser tests will be SKIPPED)
+	$(call provide,fc-list :lang=ko 2>/dev/null | grep -q .,fonts-noto-cjk,the Korean pages' screenshots need it to show Hangul,Korean text in the screenshots shows as empty boxes,a Korean (CJK) font)
 
+# Both languages: the English book, then the Korean one in _build/html/ko (tools/korean_book.py).
 book: setup book-assets
 	$(BIN)/jupyter-book build . --warningiserror --keep-going
 	@echo "The book is in _build/html/index.html"
+	$(BIN)/python -m tools.korean_book --warningiserror
+
+# After prose changes: re-extract the messages, merge them into locale/ko (sphinx-intl), report.
+# (The extraction reads the book config, whose extensions check the offline scripts are there.)
+translations: setup book-assets
+	$(BIN)/python -m tools.translations refresh
 
 sandbox:
 	$(call need,bwrap,bubblewrap,the grader runs a learner's kernel inside it (its files hidden; no signals to the grader),grading falls back to a separate user or to limits only and one grader test is SKIPPED)

@@ -46,7 +46,8 @@ def empty_data_dirs(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def built_book(repo_root, tmp_path_factory) -> Path:
-    """The HTML book built from the stored outputs, warnings as errors, into a temporary folder.
+    """The HTML book built from the stored outputs, warnings as errors, into a temporary folder:
+    English at its root, Korean in its `ko/` folder (tools/korean_book.py), as `make book` does.
 
     Built once per session (book/test_book.py and book/test_browser.py share it). The offline
     JavaScript (MathJax, the widget manager) is fetched from the npm registry first when it is not
@@ -71,4 +72,10 @@ def built_book(repo_root, tmp_path_factory) -> Path:
         capture_output=True, text=True, timeout=600,
     )
     assert proc.returncode == 0, f"book build failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}"
-    return out / "_build" / "html"
+    html = out / "_build" / "html"
+    proc = subprocess.run(
+        [sys.executable, "-m", "tools.korean_book", "--warningiserror", "--output",
+         str(html / "ko")], cwd=repo_root, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, (f"Korean book build failed:\n{proc.stdout[-4000:]}\n"
+                                  f"{proc.stderr[-4000:]}")
+    return html

@@ -1,8 +1,8 @@
 """Checks for the architecture exercises (chapter 09): build LeNet-5, count VGG's parameters by
-formula, build an Inception module.
+formula, build an Inception module, design a small network within a parameter budget.
 
 References are the course's own models (`models.LeNet5`, `models.vgg`, `models.Inception`), whose
-counts the tests pin to the papers; a learner's module is inspected through `complexity.summary`.
+counts the tests pin to the papers; a learner's module is inspected and trained by `probes`.
 """
 
 from __future__ import annotations
@@ -14,8 +14,8 @@ import numpy as np
 
 from .core import Case, CaseFailure, CheckResult, call, expect_int, observe, run_cases
 
-__all__ = ["check_inception", "check_lenet5", "check_vgg_param_count", "forward_output",
-           "module_report"]
+__all__ = ["SHAPES_BUDGET", "check_inception", "check_lenet5", "check_shapes_net",
+           "check_vgg_param_count", "forward_output", "module_report"]
 
 
 def module_report(fn: Callable[..., Any], args: Sequence[Any] = (),
@@ -249,3 +249,56 @@ def check_inception(fn: Callable[..., Any], verbose: bool = True) -> CheckResult
              Case("inception (3a): 163,696 parameters, ReLU after every convolution",
                   params_and_relu)]
     return run_cases("inception", fn, cases, verbose=verbose)
+
+
+# ------------------------------------------------------------------------------ the design task
+
+# The budget and the accuracy the learner's network must reach on shapes_task.SHAPES_TASK.
+SHAPES_BUDGET = {"max_params": 1_000, "min_accuracy": 0.98}
+
+
+def _shapes_case(label: str, what: str, points: int = 1) -> Case:
+    budget = SHAPES_BUDGET
+
+    def run(fn: Callable[..., Any]) -> None:
+        shape = (2, 1, 16, 16)
+        report = module_report(fn, (), [{"shape": shape, "fill": "rand", "seed": 1}])
+        out = forward_output(report["runs"][0], shape)
+        if tuple(out.shape) != (2, 4):
+            raise CaseFailure(f"expected 4 class scores per image, shape (2, 4) for 2 images, "
+                              f"got {tuple(out.shape)}")
+        if what == "shape":
+            return
+        params = report["params"]
+        if params > budget["max_params"] and what == "accuracy":
+            raise CaseFailure("not trained: the network is over the parameter budget")
+        if params > budget["max_params"]:
+            raise CaseFailure(f"{params:,} parameters, over the budget of "
+                              f"{budget['max_params']:,}: look at where they sit (a linear "
+                              "layer on flattened maps pays for every position)")
+        if what == "budget":
+            return
+        trained = observe(fn, "train_on_shapes")
+        if not isinstance(trained, dict) or trained.get("error"):
+            raise CaseFailure("training failed: " + str(trained.get("error") if isinstance(
+                trained, dict) else "no report"))
+        accuracy = trained.get("accuracy")
+        if not isinstance(accuracy, float):
+            raise CaseFailure("the network could not be trained")
+        if accuracy < budget["min_accuracy"]:
+            raise CaseFailure(f"{accuracy:.1%} of the 400 test shapes after the fixed training, "
+                              f"below {budget['min_accuracy']:.0%}: a shape can sit anywhere on "
+                              "the canvas; which layers let the scores ignore where it is?")
+
+    return Case(label, run, points)
+
+
+def check_shapes_net(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn() -> nn.Module`: (N, 1, 16, 16) → (N, 4), within SHAPES_BUDGET's parameters,
+    reaching its accuracy on the placed shapes after shapes_task.SHAPES_TASK's training."""
+    b = SHAPES_BUDGET
+    cases = [_shapes_case("(N, 1, 16, 16) images → (N, 4) class scores", "shape"),
+             _shapes_case(f"at most {b['max_params']:,} parameters", "budget"),
+             _shapes_case(f"≥ {b['min_accuracy']:.0%} test accuracy after 4 epochs of Adam",
+                          "accuracy", points=2)]
+    return run_cases("shapes_net", fn, cases, verbose=verbose, time_limit=60.0)

@@ -1,5 +1,6 @@
 """Checks for the preprocessing and augmentation exercises (NumPy, (N, C, H, W) images):
-per-channel statistics, normalization with them, horizontal flips, padded crops and mixup.
+per-channel statistics, normalization with them, horizontal flips, padded crops, mixup and
+questions on what mixup does to labels and to the lowest reachable loss.
 References are short NumPy expressions written here; each typical mistake (no /255, wrong axis,
 vertical flip, swapped crop offsets, λ the wrong way round) has its own message.
 """
@@ -11,12 +12,14 @@ from typing import Any
 
 import numpy as np
 
+from .answers import numbers_case
 from .core import Case, CheckResult, call, expect_array, expect_arrays, run_cases
 
 __all__ = [
     "check_channel_stats",
     "check_hflip",
     "check_mixup",
+    "check_mixup_questions",
     "check_normalize",
     "check_pad_and_crop",
 ]
@@ -223,3 +226,49 @@ def check_mixup(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
                     eye[rng.integers(0, 10, 5)], 0.25),
     ]
     return run_cases("mixup", fn, cases, verbose=verbose)
+
+
+# ----------------------------------------------------------------- interpret: mixup's labels
+
+CAT, DOG, CLASSES, MIX_LAMBDA = 3, 5, 10, 0.7  # CIFAR-10's class numbers; the weight of image 1
+
+
+def _entropy(p: np.ndarray) -> float:
+    """−Σ p·ln p over the classes with p > 0: the lowest cross-entropy any prediction reaches
+    for the target p (reached by predicting p itself)."""
+    q = p[p > 0]
+    return float(-(q * np.log(q)).sum())
+
+
+def check_mixup_questions(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn()` → {"cat_dog_label", "cat_cat_label": 10 numbers each, "best_cat_probability",
+    "lowest_loss": numbers} about mixing a cat image (weight 0.7) with a dog or another cat."""
+    eye = np.eye(CLASSES)
+    lam = MIX_LAMBDA
+    cat_dog = lam * eye[CAT] + (1 - lam) * eye[DOG]
+    half = 0.5 * eye[CAT] + 0.5 * eye[DOG]
+    cases = [
+        numbers_case("the label of 0.7 · cat + 0.3 · dog", "cat_dog_label", cat_dog, [
+            (eye[CAT], "mixup mixes the labels too, with the same λ as the images"),
+            ((1 - lam) * eye[CAT] + lam * eye[DOG], "λ = 0.7 weighs the first image, the cat"),
+            (half, "the weights are λ and 1 − λ, not one half each"),
+            (lam * eye[CAT], "the dog's share 1 − λ is missing: the label must sum to 1")]),
+        numbers_case("the label of 0.7 · cat + 0.3 · another cat", "cat_cat_label", eye[CAT], [
+            (lam * eye[CAT], "both labels are the cat's one-hot vector, so their weights "
+                             "λ and 1 − λ add up")]),
+        numbers_case("the cat probability with the lowest loss on the cat–dog mix",
+                     "best_cat_probability", lam, [
+            (1.0, "a certain 'cat' is not best: the target gives 0.3 to dog, and "
+                  "cross-entropy is lowest when the prediction equals the target"),
+            (0.5, "the target is not one half each: it is the mixed label")]),
+        numbers_case("the lowest cross-entropy reachable on the cat–dog mix", "lowest_loss",
+                     _entropy(cat_dog), [
+            (0.0, "no prediction reaches 0 on a mixed label: the best one (the label "
+                  "itself) still pays for both classes"),
+            (-np.log(lam), "that counts the cat's share only: −Σ t·ln p sums over both "
+                           "classes of the target t"),
+            (_entropy(cat_dog) / np.log(2), "use the natural logarithm, as "
+                                            "F.cross_entropy does"),
+            (-lam * np.log(lam), "the dog's term −0.3 · ln 0.3 is missing")]),
+    ]
+    return run_cases("mixup_questions", fn, cases, verbose=verbose)

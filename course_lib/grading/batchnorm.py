@@ -1,7 +1,9 @@
 """Checks for the batch-normalization exercises: the forward pass in training mode for (N, D) and
-(N, C, H, W) inputs, the running-statistics update and the forward pass in evaluation mode.
-The reference is `torch.nn.functional.batch_norm` in float64; each typical mistake (wrong axis,
-unbiased variance in the forward pass, ε outside the root, momentum reversed) is recognised.
+(N, C, H, W) inputs, its backward pass, the running-statistics update, and a prediction of what
+a layer does in training and in evaluation mode. References are `torch.nn.functional.batch_norm`
+and autograd in float64 (and centred differences); each typical mistake (wrong axis, unbiased
+variance in the forward pass, ε outside the root, momentum reversed, a missing gradient term) is
+recognised.
 """
 
 from __future__ import annotations
@@ -13,11 +15,14 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from .answers import numbers_case
 from .core import Case, CheckResult, call, expect_array, expect_arrays, run_cases
+from .gradients import expect_gradients, reference_gradients
 
 __all__ = [
     "check_batchnorm2d_train",
-    "check_batchnorm_eval",
+    "check_batchnorm_backward",
+    "check_bn_mode_predictions",
     "check_batchnorm_train",
     "check_running_update",
 ]
@@ -165,36 +170,139 @@ def check_running_update(fn: Callable[..., Any], verbose: bool = True) -> CheckR
     return run_cases("running_update", fn, cases, verbose=verbose)
 
 
-def _eval_case(label: str, x: np.ndarray, seed: int) -> Case:
-    rng = np.random.default_rng(seed)
-    d = x.shape[1]
-    rm, rv = rng.normal(size=d), rng.uniform(0.5, 2, d)
-    rv[0] = 2e-6  # a nearly constant feature: where ε sits matters
-    gamma, beta = rng.normal(size=d), rng.normal(size=d)
-    expected = torch_batch_norm(x, gamma, beta, False, rm, rv)[0]
+# ----------------------------------------------------------------------------- backward pass
 
-    def mistakes() -> list[tuple[np.ndarray, str]]:
-        batch = _normalize(x, x.mean(axis=0, keepdims=True), x.var(axis=0, keepdims=True),
-                           gamma, beta)
-        return [(batch,
-                 "in evaluation mode use the running statistics, not the batch's: each "
-                 "prediction must not depend on the other images of the batch"),
-                (_normalize(x, rm, rv, np.ones(d), np.zeros(d)), "γ and β are missing"),
-                (_normalize(x, rm, rv, gamma, beta, root_then_eps=True),
-                 "ε goes inside the square root")]
+
+def _bn_forward(x: Any, gamma: Any, beta: Any, eps: float = EPS) -> Any:
+    """Training-mode BN of (N, D) written once for NumPy arrays and torch tensors alike."""
+    mean = x.mean(0)
+    var = ((x - mean) ** 2).mean(0)
+    return gamma * (x - mean) / (var + eps) ** 0.5 + beta
+
+
+def _backward_mistakes(dout: np.ndarray, x: np.ndarray, gamma: np.ndarray
+                       ) -> Callable[[], list[tuple[tuple[np.ndarray, ...], str]]]:
+    def mistakes() -> list[tuple[tuple[np.ndarray, ...], str]]:
+        std = np.sqrt(x.var(axis=0) + EPS)
+        x_hat = (x - x.mean(axis=0)) / std
+        dbeta, dgamma = dout.sum(axis=0), (dout * x_hat).sum(axis=0)
+        d_hat = gamma * dout
+
+        def dx(d: np.ndarray, mean_term: bool = True, var_term: bool = True) -> np.ndarray:
+            out = d - (d.mean(axis=0) if mean_term else 0.0)
+            return (out - (x_hat * (d * x_hat).mean(axis=0) if var_term else 0.0)) / std
+
+        return [
+            ((dx(d_hat, mean_term=False), dgamma, dbeta),
+             "the term from the mean is missing: μ depends on every x_i, so subtract the "
+             "mean of γ·dout over the batch as well"),
+            ((dx(d_hat, var_term=False), dgamma, dbeta),
+             "the term from the variance is missing: σ² depends on every x_i too, which "
+             "subtracts x̂ · mean(γ·dout·x̂)"),
+            ((d_hat / std, dgamma, dbeta),
+             "you treated μ and σ² as constants (dx = γ·dout/σ): they are computed from "
+             "the batch, so each x_i also moves them, which adds two terms"),
+            ((dx(dout), dgamma, dbeta), "γ is missing from dx: the upstream gradient of x̂ "
+                                        "is γ·dout"),
+            ((dx(d_hat), (dout * x).sum(axis=0), dbeta),
+             "dγ sums dout · x̂, the normalized input, not dout · x"),
+            ((dx(d_hat), dbeta, dbeta), "dγ sums dout · x̂ (y = γ·x̂ + β), not dout alone"),
+            ((dx(d_hat), dgamma, dout.mean(axis=0)), "dβ is the sum of dout over the batch, "
+                                                     "not its mean"),
+            ((dx(d_hat), dout.sum(axis=1), dout.sum(axis=1)),
+             "sum over the batch (axis 0): γ and β have one entry per feature"),
+        ]
+
+    return mistakes
+
+
+def _backward_case(label: str, x: np.ndarray, gamma: np.ndarray, dout: np.ndarray,
+                   points: int = 1) -> Case:
+    beta = np.zeros_like(gamma)
 
     def run(fn: Callable[..., Any]) -> None:
-        expect_array(call(fn, x, rm, rv, gamma, beta, EPS), expected, mistakes)
+        autograd, numeric = reference_gradients(_bn_forward, (x, gamma, beta), dout)
+        got = call(fn, dout, x, gamma, EPS)
+        if isinstance(got, tuple | list) and len(got) == 3:
+            got = tuple(got)
+        expect_gradients(got, autograd, numeric, ("dx", "dgamma", "dbeta"),
+                         _backward_mistakes(dout, x, gamma))
 
-    return Case(label, run)
+    return Case(label, run, points)
 
 
-def check_batchnorm_eval(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(x, running_mean, running_var, gamma, beta, eps)`: evaluation-mode BN of
-    x: (N, D)."""
-    rng = np.random.default_rng(24)
+def check_batchnorm_backward(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn(dout, x, gamma, eps)` → (dx, dgamma, dbeta) of training-mode BN of x: (N, D)
+    against autograd and centred differences in float64."""
+    rng = np.random.default_rng(25)
+    worked = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [6.0, 60.0]])
     cases = [
-        _eval_case("batch of 8, 3 features", rng.normal(1, 2, (8, 3)), 1),
-        _eval_case("a single example (batch of 1)", rng.normal(size=(1, 6)), 2),
+        _backward_case("worked example, dout = 1 everywhere: dx = 0, dγ = 0, dβ = N", worked,
+                       np.ones(2), np.ones((4, 2))),
+        _backward_case("worked example, one upstream gradient: dout[0, 0] = 1", worked,
+                       np.array([1.0, 2.0]), np.eye(4, 2) * [1.0, 0.0]),
+        _backward_case("a batch of 2, where the batch statistics matter most",
+                       rng.normal(size=(2, 5)), rng.normal(size=5), rng.normal(size=(2, 5))),
+        _backward_case("random 16 × 3, γ = [2, 0.5, 1]", rng.normal(5, 3, (16, 3)),
+                       np.array([2.0, 0.5, 1.0]), rng.normal(size=(16, 3))),
+        _backward_case("random 64 × 10 (autograd and centred differences)",
+                       rng.normal(-2, 4, (64, 10)), rng.normal(size=10),
+                       rng.normal(size=(64, 10)), points=2),
     ]
-    return run_cases("batchnorm_eval", fn, cases, verbose=verbose)
+    return run_cases("batchnorm_backward", fn, cases, verbose=verbose)
+
+
+# ------------------------------------------------------------------ predict: train vs eval mode
+
+MODES_BATCH = [[1.0], [3.0]]  # the batch the prediction task feeds to a fresh BatchNorm1d(1)
+
+
+def _fresh_layer_run(batch: list[list[float]]) -> dict[str, list[float] | float]:
+    """What a fresh `nn.BatchNorm1d(1)` does with `batch`: its training-mode output, its running
+    statistics after that step, then its evaluation-mode output on the same batch."""
+    layer = torch.nn.BatchNorm1d(1).double()
+    x = torch.tensor(batch, dtype=torch.float64)
+    with torch.no_grad():
+        train = layer(x)[:, 0].tolist()
+        layer.eval()
+        evaluated = layer(x)[:, 0].tolist()
+    return {"train_output": train, "running_mean": layer.running_mean.item(),
+            "running_var": layer.running_var.item(), "eval_output": evaluated}
+
+
+def check_bn_mode_predictions(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn()` → a dict predicting what a fresh `nn.BatchNorm1d(1)` does with the batch
+    [[1], [3]] in training mode, then in evaluation mode; and with [[1], [100]] in training."""
+    run = _fresh_layer_run(MODES_BATCH)
+    far = _fresh_layer_run([[1.0], [100.0]])["train_output"]
+    x = np.array(MODES_BATCH)[:, 0]
+    fresh_eval = "that is a fresh layer in evaluation mode (running mean 0, variance 1)"
+    cases = [
+        numbers_case("training mode on [[1], [3]]", "train_output", run["train_output"], [
+            (x, fresh_eval + ": in training mode the layer normalizes with the batch's own "
+                "mean and variance"),
+            (x / np.sqrt(2) - 2 / np.sqrt(2), "the forward pass uses the biased batch variance "
+                                              "(divide by m, not m − 1)")]),
+        numbers_case("training mode on [[1], [100]]", "train_output_far", far, [
+            ([1.0, 100.0], fresh_eval + ": training mode uses the batch's statistics"),
+            ([-1 / np.sqrt(2), 1 / np.sqrt(2)], "the forward pass uses the biased variance")]),
+        numbers_case("running_mean after that training step", "running_mean",
+                     run["running_mean"], [
+            (2.0, "that is the batch mean itself: the running mean moves only a fraction "
+                  "momentum = 0.1 of the way towards it"),
+            (1.8, "momentum is the weight of the new batch: 0.9 · old + 0.1 · batch mean"),
+            (0.0, "a training-mode call updates the running statistics")]),
+        numbers_case("running_var after that training step", "running_var", run["running_var"], [
+            (1.0, "that is the value if the running variance were not updated, or updated "
+                  "with the biased batch variance: the update uses the unbiased one, "
+                  "m/(m − 1) · σ²"),
+            (2.0, "the running variance moves only a fraction momentum = 0.1 of the way"),
+            (1.9, "momentum is the weight of the new batch, not of the old value")]),
+        numbers_case("evaluation mode on [[1], [3]] after that step", "eval_output",
+                     run["eval_output"], [
+            (run["train_output"], "in evaluation mode the layer uses its running statistics, "
+                                  "not the batch's"),
+            (x, fresh_eval + ", but the training step before changed the running statistics"),
+            ((x - run["running_mean"]), "divide by √(running_var + ε) too")]),
+    ]
+    return run_cases("bn_mode_predictions", fn, cases, verbose=verbose)

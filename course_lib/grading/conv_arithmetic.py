@@ -1,9 +1,10 @@
-"""Checks for convolution arithmetic: a conv layer's parameter count, its output size (floored,
-or strict: an error when the windows do not tile the input) and the "same" padding.
+"""Checks for convolution arithmetic: predictions about one conv layer (its output shape,
+parameters, and what its backward pass sums), the strict output size (an error when the windows
+do not tile the input) and the "same" padding.
 
-References are the formulas, params = C_out · (C_in · k² + 1 if bias) and
-H_out = ⌊(H − k + 2P) / S⌋ + 1 (PyTorch floors; Dumoulin & Visin, "A guide to convolution
-arithmetic", 2016), checked against `torch.nn.Conv2d` by the tests.
+References are the formulas, params = C_out · (C_in · k² + 1) and H_out = ⌊(H − k + 2P) / S⌋ + 1
+(PyTorch floors; Dumoulin & Visin, "A guide to convolution arithmetic", 2016), and window counts
+made by laying the windows out; the tests hold them against `torch.nn.Conv2d` and autograd.
 """
 
 from __future__ import annotations
@@ -11,75 +12,24 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from .core import NOT_IMPLEMENTED, Case, CaseFailure, CheckResult, call, expect_int, run_cases
+import numpy as np
+
+from .core import Case, CaseFailure, CheckResult, call, expect_int, run_cases
 
 __all__ = [
-    "check_conv_params",
-    "check_output_size",
+    "PREDICTED_LAYER",
+    "SPARSE_LAYER",
+    "check_conv_predictions",
     "check_output_size_strict",
     "check_same_padding",
+    "conv_prediction_answers",
+    "window_counts",
 ]
-
-
-def conv_params_reference(
-    in_channels: int, out_channels: int, kernel_size: int, bias: bool = True
-) -> int:
-    """Weights and biases of Conv2d(in_channels, out_channels, kernel_size, bias=bias)."""
-    return out_channels * (in_channels * kernel_size * kernel_size + (1 if bias else 0))
 
 
 def output_size_reference(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> int:
     """Positions of a kernel along one axis: ⌊(size − kernel_size + 2·padding) / stride⌋ + 1."""
     return (size - kernel_size + 2 * padding) // stride + 1
-
-
-def _calls_case(
-    label: str, reference: Callable[..., int], calls: list[tuple[str, tuple, dict]],
-    mistakes: Callable[..., list[tuple[int, str]]],
-) -> Case:
-    """A case of several calls (each described for the report); it passes when all are right."""
-    def run(fn: Callable[..., Any]) -> None:
-        for what, args, kwargs in calls:
-            try:
-                expect_int(call(fn, *args, **kwargs), reference(*args, **kwargs),
-                           mistakes(*args, **kwargs))
-            except CaseFailure as e:
-                if str(e) == NOT_IMPLEMENTED:
-                    raise
-                raise CaseFailure(f"{what}: {e}") from None
-
-    return Case(label, run)
-
-
-def _params_mistakes(
-    in_channels: int, out_channels: int, kernel_size: int, bias: bool = True
-) -> list[tuple[int, str]]:
-    k2 = kernel_size * kernel_size
-    if bias:
-        found = [(out_channels * in_channels * k2, "did you forget the biases (one per filter)?"),
-                 (out_channels * (in_channels * k2 + in_channels),
-                  "one bias per filter, not one per input channel")]
-    else:
-        found = [(out_channels * (in_channels * k2 + 1), "bias=False: count no biases")]
-    found.append((out_channels * (k2 + (1 if bias else 0)),
-                  f"a filter is k×k×in_channels: its depth equals the input's ({in_channels})"))
-    return found
-
-
-def check_conv_params(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(in_channels, out_channels, kernel_size, bias=True) -> int`."""
-    ref = conv_params_reference
-    cases = [
-        _calls_case("64 filters of 3×3 on 3 channels, no bias", ref,
-                    [("conv_params(3, 64, 3, bias=False)", (3, 64, 3), {"bias": False})],
-                    _params_mistakes),
-        _calls_case("ten 5×5 filters on 3 channels, with bias (the default)", ref,
-                    [("conv_params(3, 10, 5)", (3, 10, 5), {})], _params_mistakes),
-        _calls_case("the Keras MNIST network's Conv2D(32, 3×3), Conv2D(64, 3×3), Conv2D(64, 3×3)",
-                    ref, [(f"conv_params({c_in}, {c_out}, 3)", (c_in, c_out, 3), {})
-                          for c_in, c_out in [(1, 32), (32, 64), (64, 64)]], _params_mistakes),
-    ]
-    return run_cases("conv_params", fn, cases, verbose=verbose)
 
 
 def _size_mistakes(size: int, kernel_size: int, stride: int = 1, padding: int = 0) -> list:
@@ -93,22 +43,137 @@ def _size_mistakes(size: int, kernel_size: int, stride: int = 1, padding: int = 
     ]
 
 
-def check_output_size(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(size, kernel_size, stride=1, padding=0) -> int`."""
-    def described(size: int, k: int, stride: int, padding: int) -> tuple[str, tuple, dict]:
-        kwargs = {"stride": stride, "padding": padding}
-        return f"output_size({size}, {k}, stride={stride}, padding={padding})", (size, k), kwargs
+# ------------------------------------------------------------------------ predictions
 
-    fits = [described(9, 3, 2, 1), described(7, 3, 1, 0), described(7, 3, 2, 0),
-            described(7, 3, 1, 1), described(32, 5, 1, 2)]
+
+# Conv2d(3, 16, kernel_size=5, stride=2, padding=1) on x of shape (8, 3, 32, 32).
+PREDICTED_LAYER = {"in_channels": 3, "out_channels": 16, "kernel_size": 5, "stride": 2,
+                   "padding": 1, "input_shape": (8, 3, 32, 32)}
+# Conv2d(1, 1, kernel_size=3, stride=2), no padding, on x of shape (1, 1, 32, 32).
+SPARSE_LAYER = {"kernel_size": 3, "stride": 2, "size": 32}
+
+
+def window_counts(size: int, kernel_size: int, stride: int) -> np.ndarray:
+    """(size, size): in how many windows of a k×k kernel with stride s (no padding) each input
+    pixel lies; the gradient of an input pixel is the sum of that many terms."""
+    n = output_size_reference(size, kernel_size, stride)
+    along = np.zeros(size, dtype=np.int64)
+    for i in range(n):
+        along[i * stride : i * stride + kernel_size] += 1
+    return np.outer(along, along)
+
+
+def conv_prediction_answers() -> dict[str, Any]:
+    """The right answers to the predictions, from the formulas and `window_counts`."""
+    L = PREDICTED_LAYER
+    N, C, H, _ = L["input_shape"]
+    k, C_out = L["kernel_size"], L["out_channels"]
+    side = output_size_reference(H, k, L["stride"], L["padding"])
+    counts = window_counts(SPARSE_LAYER["size"], SPARSE_LAYER["kernel_size"],
+                           SPARSE_LAYER["stride"])
+    return {"output_shape": (N, C_out, side, side), "parameters": C_out * (C * k * k + 1),
+            "terms_per_dw": N * side * side, "unseen_pixels": int((counts == 0).sum()),
+            "max_windows": int(counts.max())}
+
+
+def _prediction_mistakes(key: str) -> list[tuple[Any, str]]:
+    """(a typical wrong answer, why it is wrong) for one prediction; never the right answer."""
+    L = PREDICTED_LAYER
+    N, C, H, _ = L["input_shape"]
+    k, S, P, C_out = L["kernel_size"], L["stride"], L["padding"], L["out_channels"]
+    if key == "output_shape":
+        def shape(side: int, channels: int = C_out) -> tuple[int, ...]:
+            return (N, channels, side, side)
+
+        return [(shape(-(-(H - k + 2 * P) // S) + 1), "(32 − 5 + 2·1)/2 + 1 is not a whole "
+                 "number and PyTorch rounds down"),
+                (shape((H - k) // S + 1), "did you forget the padding (2P: both sides)?"),
+                (shape(H - k + 2 * P + 1), "did you forget the stride?"),
+                (shape(H - k + 1), "did you forget the stride and the padding?"),
+                (shape((H - k + 2 * P) // S + 1, C), "the output has one channel per filter"),
+                ((N, (H - k + 2 * P) // S + 1, (H - k + 2 * P) // S + 1, C_out),
+                 "PyTorch orders the axes (N, C, H, W)")]
+    if key == "parameters":
+        return [(C_out * C * k * k, "did you forget the biases (one per filter)?"),
+                (C_out * (k * k + 1), "a filter is k×k×C_in: its depth equals the input's"),
+                (C_out * (C * k * k + C), "one bias per filter, not one per input channel")]
+    if key == "terms_per_dw":
+        per_image = ((H - k + 2 * P) // S + 1) ** 2
+        return [(per_image, "dw sums over the batch too: every image adds its products"),
+                (N * H * H, "one term per OUTPUT position (dout has the output's size), not "
+                            "per input pixel"),
+                (N * (H + 2 * P) ** 2, "one term per OUTPUT position (dout has the output's "
+                                       "size), not per padded input pixel"),
+                (N * per_image * C, "dw[o, c, u, v] involves one input channel c only: do not "
+                                    "sum over the channels"),
+                (N * per_image * C_out, "each filter o has its own dw[o]: do not sum over the "
+                                        "filters"),
+                (C * k * k, "that is the number of products in one OUTPUT value (the forward "
+                            "pass), not in one entry of dw")]
+    size = SPARSE_LAYER["size"]
+    if key == "unseen_pixels":
+        return [(0, "lay the windows out: they start at 0, 2, 4, …; how far does the last "
+                    "one that fits reach?"),
+                (1, "a pixel never seen in one row is never seen in any row: count whole rows "
+                    "and columns"),
+                (size, "both a row and a column are never seen"),
+                (2 * size, "the corner lies in both the unseen row and the unseen column: "
+                           "count it once")]
+    return [(9, "that is the kernel's area: count the windows, starting every 2 pixels, that "
+                "contain one pixel"),
+            (2, "that is along one axis: in 2-D, windows overlap along both axes"),
+            (1, "windows overlap where the stride (2) is smaller than the kernel (3)"),
+            (3, "along one axis a 3-wide window starting every 2 pixels covers a pixel at most "
+                "twice")]
+
+
+def _judge(got: Any, expected: Any, key: str) -> None:
+    """Raise CaseFailure, without telling the answer, unless `got` equals `expected`."""
+    if got == expected:
+        return
+    reason = next((why for wrong, why in _prediction_mistakes(key) if wrong == got), "")
+    raise CaseFailure(f"{got!r} is not right" + (f": {reason}" if reason else
+                                                  ": work it out again from the definitions"))
+
+
+def _prediction_case(label: str, key: str) -> Case:
+    def run(fn: Callable[..., Any]) -> None:
+        answers = call(fn)
+        if answers is None:
+            raise CaseFailure("returned None: did you forget the `return` statement?")
+        if not isinstance(answers, dict):
+            raise CaseFailure(f"expected a dict of predictions, got a {type(answers).__name__}")
+        if key not in answers:
+            raise CaseFailure(f"the dict has no {key!r}")
+        got = answers[key]
+        if key == "output_shape":
+            if not isinstance(got, tuple | list) or len(got) != 4 or not all(
+                    isinstance(v, int | np.integer) and not isinstance(v, bool) for v in got):
+                raise CaseFailure(f"expected a tuple of 4 ints (N, C, H, W), got {got!r}")
+            got = tuple(int(v) for v in got)
+        elif isinstance(got, bool) or not isinstance(got, int | np.integer):
+            raise CaseFailure(f"expected an int, got {got!r}")
+        _judge(got if key == "output_shape" else int(got), conv_prediction_answers()[key], key)
+
+    return Case(label, run)
+
+
+def check_conv_predictions(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn() -> dict`, predictions about Conv2d(3, 16, 5, stride=2, padding=1) on
+    (8, 3, 32, 32) and Conv2d(1, 1, 3, stride=2) on (1, 1, 32, 32); wrong answers are named
+    without revealing the right ones."""
     cases = [
-        _calls_case("sizes that fit, e.g. (9 − 3 + 2·1)/2 + 1 = 5", output_size_reference, fits,
-                    _size_mistakes),
-        _calls_case("strides that do not fit: (7 − 3)/3 + 1 = 2.33, PyTorch floors to 2",
-                    output_size_reference, [described(7, 3, 3, 0), described(10, 4, 3, 1)],
-                    _size_mistakes),
+        _prediction_case("output_shape of Conv2d(3, 16, 5, stride=2, padding=1) on "
+                         "(8, 3, 32, 32)", "output_shape"),
+        _prediction_case("its parameters (weights and biases)", "parameters"),
+        _prediction_case("terms_per_dw: products summed into one entry dw[o, c, u, v]",
+                         "terms_per_dw"),
+        _prediction_case("unseen_pixels of Conv2d(1, 1, 3, stride=2) on 32×32: their gradient "
+                         "is always 0", "unseen_pixels"),
+        _prediction_case("max_windows: the most windows one input pixel lies in",
+                         "max_windows"),
     ]
-    return run_cases("output_size", fn, cases, verbose=verbose)
+    return run_cases("conv_predictions", fn, cases, verbose=verbose)
 
 
 # ------------------------------------------------------------ the strict output size and padding

@@ -1,4 +1,5 @@
-"""Checks for the from-scratch convolution exercises: `correlate2d`, `conv2d`, `sobel_magnitude`.
+"""Checks for the from-scratch convolution exercises: `correlate2d` and `conv2d` (its backward pass
+is checked in `conv_backward`).
 
 Every reference is `torch.nn.functional.conv2d` in float64 (deep-learning convolution is
 cross-correlation: no kernel flip); wrong implementations are recognised by running the same
@@ -15,13 +16,12 @@ import torch
 import torch.nn.functional as F
 
 from ..ops.conv import WORKED_EXAMPLE_IMAGE, WORKED_EXAMPLE_KERNEL
-from ..ops.filters import SOBEL_X, SOBEL_Y  # applied by cross-correlation with zero padding 1
-from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
+from .core import Case, CheckResult, call, expect_array, run_cases
 
 __all__ = [
     "check_conv2d",
     "check_correlate2d",
-    "check_sobel_magnitude",
+    "torch_conv2d",
 ]
 
 
@@ -146,52 +146,3 @@ def check_conv2d(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
                      normal((4, 3, 3, 2)), normal(4), stride=2, padding=1),
     ]
     return run_cases("conv2d", fn, cases, verbose=verbose)
-
-
-# ------------------------------------------------------------------------------ sobel_magnitude
-
-
-def sobel_magnitude_reference(image: np.ndarray) -> np.ndarray:
-    """√(gx² + gy²) with gx, gy the Sobel responses, zero padding 1. image: (H, W) → (H, W)."""
-    gx, gy = _correlate(image, SOBEL_X, padding=1), _correlate(image, SOBEL_Y, padding=1)
-    return np.sqrt(gx**2 + gy**2)
-
-
-def _sobel_case(label: str, image: np.ndarray) -> Case:
-    def mistakes() -> list[tuple[np.ndarray, str]]:
-        gx, gy = _correlate(image, SOBEL_X, padding=1), _correlate(image, SOBEL_Y, padding=1)
-        edge = np.pad(image.astype(np.float64), 1, mode="edge")
-        return [
-            (sobel_magnitude_reference(image)[1:-1, 1:-1],
-             "expected the image's size: pad the image with one row/column of zeros on every side"),
-            (gx**2 + gy**2, "you returned gx² + gy²: take the square root"),
-            (np.abs(gx) + np.abs(gy), "you returned |gx| + |gy|: the magnitude is √(gx² + gy²)"),
-            (np.abs(gx), "only the x gradient is used: combine gx and gy"),
-            (np.abs(gy), "only the y gradient is used: combine gx and gy"),
-            (np.hypot(_correlate(edge, SOBEL_X), _correlate(edge, SOBEL_Y)),
-             "the border is wrong: pad with zeros (np.pad's default mode='constant'), not 'edge'"),
-        ]
-
-    def run(fn: Callable[..., Any]) -> None:
-        try:
-            expect_array(call(fn, image), sobel_magnitude_reference(image), mistakes)
-        except CaseFailure as e:
-            if image.dtype == np.uint8 and str(e).startswith("wrong values"):
-                raise CaseFailure(f"{e}; uint8 arithmetic wraps around (0 − 1 = 255): convert "
-                                  "the image with image.astype(float) first") from None
-            raise
-
-    return Case(label, run)
-
-
-def check_sobel_magnitude(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(image)`: Sobel gradient magnitude, zero padding 1, image: (H, W) → (H, W)."""
-    rng = _rng(5)
-    step = np.zeros((6, 6))
-    step[:, 3:] = 1.0  # dark left half, bright right half: one vertical edge
-    cases = [
-        _sobel_case("a vertical edge (6×6)", step),
-        _sobel_case("random 7×10 image, against torch", rng.standard_normal((7, 10))),
-        _sobel_case("a uint8 photo-like 8×9 image", rng.integers(0, 256, (8, 9), dtype=np.uint8)),
-    ]
-    return run_cases("sobel_magnitude", fn, cases, verbose=verbose)

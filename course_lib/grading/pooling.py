@@ -1,5 +1,5 @@
-"""Checks for the pooling exercises: `max_pool2d`, `avg_pool2d`, `global_avg_pool2d` and
-`stochastic_pool_inference`.
+"""Checks for the pooling exercises: `max_pool2d`, `avg_pool2d` and `stochastic_pool_inference`
+(the backward passes are checked in `pooling_backward`).
 
 References are `torch.nn.functional` in float64 and, for stochastic pooling at inference,
 Σ p_i a_i with p_i = a_i / Σ a_k (`course_lib.stochastic_pooling`); typical mistakes are
@@ -20,7 +20,6 @@ from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
 __all__ = [
     "POOLING_X",
     "check_avg_pool2d",
-    "check_global_avg_pool2d",
     "check_max_pool2d",
     "check_stochastic_pool_inference",
 ]
@@ -116,32 +115,6 @@ def check_avg_pool2d(fn: Callable[..., Any], verbose: bool = True) -> CheckResul
         _pool_case("avg", "3×3 windows, stride 2", rng.standard_normal((1, 4, 9, 11)), 3, 2),
     ]
     return run_cases("avg_pool2d", fn, cases, verbose=verbose)
-
-
-def _gap_case(label: str, x: np.ndarray) -> Case:
-    def mistakes() -> list[tuple[np.ndarray, str]]:
-        return [
-            (x.mean(axis=(2, 3), keepdims=True), "return shape (N, C): one number per channel "
-                                                 "(no trailing 1×1 axes)"),
-            (x.mean(axis=1), "you averaged over the channels: average over H and W (axes 2, 3)"),
-            (x.max(axis=(2, 3)), "that is global max pooling: take the mean"),
-            (x.sum(axis=(2, 3)), f"that is the sum: divide by H·W = {x.shape[2] * x.shape[3]}"),
-        ]
-
-    def run(fn: Callable[..., Any]) -> None:
-        expect_array(call(fn, x), x.mean(axis=(2, 3)), mistakes)
-
-    return Case(label, run)
-
-
-def check_global_avg_pool2d(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(x)`: x (N, C, H, W) → (N, C), the mean of each feature map."""
-    rng = _rng(9)
-    cases = [
-        _gap_case("worked example as (1, 1, 4, 4) → [[3.0625]]", POOLING_X[None, None]),
-        _gap_case("4 images, 5 channels, 7×6 maps", rng.standard_normal((4, 5, 7, 6))),
-    ]
-    return run_cases("global_avg_pool2d", fn, cases, verbose=verbose)
 
 
 def _stochastic_case(label: str, x: np.ndarray, k: int) -> Case:

@@ -4,7 +4,8 @@ A probe calls the learner's function on fixed inputs and reports what it sees (s
 counts, layer types, outputs as arrays); it holds no expected answer. In a notebook it runs
 in-process; for the grader it runs in the learner's kernel (its text is sent there), and the
 checks compare its observations with answers computed in the grader. Needs torch and NumPy only
-(and course_lib.models for the models the transfer cases build).
+(and course_lib.models / course_lib.shapes_task for the transfer cases' models and the design
+task's training).
 """
 
 from __future__ import annotations
@@ -204,13 +205,54 @@ def keras_model() -> tuple:
     return KerasMNISTCNN(), torch.randn(1, 1, 28, 28)
 
 
+def blanks_model() -> tuple:
+    """A small net whose filters 1 and 3 are dead (bias −100) and whose second image is all
+    zeros, so that the filters with a bias ≤ 0 give blank maps for it only."""
+    from collections import OrderedDict
+
+    import torch
+    from torch import nn
+
+    torch.manual_seed(4)
+    model = nn.Sequential(OrderedDict(conv=nn.Conv2d(1, 6, 3), relu=nn.ReLU(),
+                                      pool=nn.MaxPool2d(2), flat=nn.Flatten(),
+                                      fc=nn.Linear(6 * 3 * 3, 5), relu2=nn.ReLU()))
+    with torch.no_grad():
+        model.conv.bias.copy_(torch.tensor([0.5, -100.0, 0.1, -100.0, -0.05, 0.3]))
+    x = torch.randn(4, 1, 8, 8)
+    x[1] = 0.0
+    return model, x
+
+
+MODELS = {"small": small_model, "keras": keras_model, "blanks": blanks_model}
+
+
+def _plain(v: Any) -> Any:
+    """A value of the learner's dict: tensors as arrays, real numbers as they are."""
+    if hasattr(v, "detach"):
+        return _value(v)
+    if isinstance(v, int | float | np.integer | np.floating) and not isinstance(v, bool):
+        return v
+    return {"type": type(v).__name__}
+
+
 def activations(fn: Any, model: str, names: list) -> dict:
-    """fn(model, x, names): the dict it returned (tensors as arrays) and the hooks left."""
-    m, x = {"small": small_model, "keras": keras_model}[model]()
+    """fn(model, x, names): the dict it returned (tensors as arrays, numbers as they are) and
+    the hooks left."""
+    m, x = MODELS[model]()
     got = fn(m, x, list(names))
     hooks = sum(len(mod._forward_hooks) for mod in m.modules())
     if not isinstance(got, dict):
         return {"dict": False, "none": got is None, "type": type(got).__name__, "hooks": hooks}
     return {"dict": True, "keys": [str(k) for k in got], "hooks": hooks,
-            "values": {str(k): _value(v) if hasattr(v, "detach") else {"type": type(v).__name__}
-                       for k, v in got.items()}}
+            "values": {str(k): _plain(v) for k, v in got.items()}}
+
+
+# ------------------------------------------------------------------------ the design task's run
+
+
+def train_on_shapes(fn: Any) -> dict:
+    """course_lib.shapes_task.train_on_shapes(fn): fn()'s parameters and test accuracy."""
+    from course_lib.shapes_task import train_on_shapes as train
+
+    return train(fn)

@@ -1,6 +1,7 @@
 """Checks for the ResNet exercises (chapter 10): a residual block with an identity or projection
-shortcut, the weights of basic and bottleneck blocks, and the stage output shapes of ImageNet
-ResNets. References: `models.resnet` (whose numbers the tests pin to the paper).
+shortcut, the weights of basic and bottleneck blocks, the stage output shapes of ImageNet ResNets
+and their receptive fields. References: `models.resnet` (whose numbers the tests pin to the paper)
+and the receptive-field recurrence r += (k − 1)·j, j *= s along the longest path.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ __all__ = [
     "check_basic_block_weights",
     "check_bottleneck_weights",
     "check_residual_block",
+    "check_stage_receptive_fields",
     "check_stage_shapes",
 ]
 
@@ -188,4 +190,105 @@ def check_stage_shapes(fn: Callable[..., Any], verbose: bool = True) -> CheckRes
         case("224×224, basic blocks (ResNet-18/34)", 224, False),
         case("224×224, bottleneck blocks (ResNet-50/101/152)", 224, True),
         case("an odd size, 200×200 (sizes round down)", 200, True),
+    ], verbose=verbose)
+
+
+# ------------------------------------------------------------------------ receptive fields
+
+
+def _stage_paths(blocks: tuple[int, ...], bottleneck: bool,
+                 path: str = "longest") -> list[list[tuple[int, int]]]:
+    """(kernel, stride) of the layers each of the six parts adds along one path: "longest"
+    (every convolution of every block), "shortcut" (projections only) or "one_conv" (one 3×3
+    per block, as if a block were a single layer)."""
+    parts: list[list[tuple[int, int]]] = [[(7, 2)], [(3, 2)]]
+    for stage, n in enumerate(blocks):
+        layers: list[tuple[int, int]] = []
+        for b in range(n):
+            stride = 2 if stage > 0 and b == 0 else 1
+            if path == "shortcut":
+                layers += [(1, stride)] if stride == 2 else []
+            elif path == "one_conv":
+                layers += [(3, stride)]
+            elif bottleneck:
+                layers += [(1, 1), (3, stride), (1, 1)]
+            else:
+                layers += [(3, stride), (3, 1)]
+        parts.append(layers)
+    return parts
+
+
+def _fields(parts: list[list[tuple[int, int]]], late_jump: bool = False,
+            jumps: bool = True) -> list[int]:
+    """The receptive field after each part: r += (k − 1)·j, then j *= s (late_jump: the stride
+    applied first, a typical slip; jumps=False: strides ignored)."""
+    r, j, out = 1, 1, []
+    for layers in parts:
+        for k, s in layers:
+            if late_jump and jumps:
+                j *= s
+            r += (k - 1) * (j if jumps else 1)
+            if not late_jump and jumps:
+                j *= s
+        out.append(r)
+    return out
+
+
+def stage_receptive_fields_reference(blocks: tuple[int, ...],
+                                     bottleneck: bool = False) -> list[int]:
+    """Receptive field (pixels per side) of one unit after conv1, the max pool and conv2_x …
+    conv5_x of an ImageNet ResNet with `blocks` blocks per stage (torchvision's layout: the
+    stride sits on a block's 3×3 convolution)."""
+    return _fields(_stage_paths(tuple(blocks), bottleneck))
+
+
+def check_stage_receptive_fields(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn(blocks, bottleneck=False) -> list of 6 ints`."""
+    names = ["conv1", "max pool", "conv2_x", "conv3_x", "conv4_x", "conv5_x"]
+
+    def case(label: str, blocks: tuple[int, ...], bottleneck: bool) -> Case:
+        expected = stage_receptive_fields_reference(blocks, bottleneck)
+        longest = _stage_paths(blocks, bottleneck)
+        mistakes = [
+            (_fields(_stage_paths(blocks, bottleneck, "shortcut")),
+             "that is the field along the shortcuts only; a unit sees everything any path "
+             "reaches, and the longest path goes through every convolution of every block"),
+            (_fields(longest, jumps=False), "each layer adds (k − 1) input pixels times the "
+             "product of the strides *before* it, not (k − 1)"),
+            (_fields(longest, late_jump=True), "the stride of a layer spreads the layers after "
+             "it, not its own kernel: add (k − 1)·j with the jump j of the layers before, then "
+             "multiply j by the stride"),
+            (_fields(_stage_paths(blocks, False) if bottleneck else
+                     _stage_paths(blocks, bottleneck, "one_conv")),
+             "a bottleneck block has one 3×3 convolution; its 1×1 convolutions add nothing"
+             if bottleneck else "a basic block has two 3×3 convolutions, each widens the field"),
+            (_fields(longest[:1] + [[]] + longest[2:]), "the 3×3 max pool (stride 2) widens the "
+             "field too, and doubles the jump of everything after it"),
+        ]
+
+        def run(fn: Callable[..., Any]) -> None:
+            got = call(fn, tuple(blocks), bottleneck=bottleneck)
+            if got is None:
+                raise CaseFailure("returned None: did you forget the `return` statement?")
+            try:
+                got = [int(v) if not isinstance(v, bool) and float(v) == int(v) else None
+                       for v in got]
+            except (TypeError, ValueError, OverflowError):
+                raise CaseFailure(f"expected a list of 6 ints, got {got!r}"[:200]) from None
+            if len(got) != 6 or None in got:
+                raise CaseFailure("expected a list of 6 whole numbers (conv1, pool, conv2_x … "
+                                  "conv5_x)")
+            if got == expected:
+                return
+            bad = next(i for i, (g, e) in enumerate(zip(got, expected, strict=True)) if g != e)
+            hint = next((m for alt, m in mistakes if alt == got), "")
+            raise CaseFailure(f"{names[bad]}: expected {expected[bad]}, got {got[bad]}"
+                              + (f": {hint}" if hint else ""))
+
+        return Case(label, run)
+
+    return run_cases("stage_receptive_fields", fn, [
+        case("ResNet-18, basic blocks (2, 2, 2, 2)", (2, 2, 2, 2), False),
+        case("ResNet-34, basic blocks (3, 4, 6, 3)", (3, 4, 6, 3), False),
+        case("ResNet-50, bottleneck blocks (3, 4, 6, 3)", (3, 4, 6, 3), True),
     ], verbose=verbose)

@@ -1,7 +1,8 @@
 """Checks for the transfer-learning exercises: freezing all but the head (and counting what still
 trains), extracting a frozen base's features without a graph and with BatchNorm in eval mode, and
-optimizer parameter groups with a lower learning rate for the base.
-References: `requires_grad` counts by hand, the base's own eval-mode forward pass, `param_groups`.
+optimizer parameter groups with a lower learning rate for the base, and predicting which parts of
+a half-frozen network one training step changes. References: `requires_grad` counts by hand, the
+base's own eval-mode forward pass, `param_groups`, and the training step itself, run here.
 """
 
 from __future__ import annotations
@@ -11,10 +12,11 @@ from typing import Any
 
 import numpy as np
 
-from .core import Case, CaseFailure, CheckResult, expect_int, observe, run_cases
+from .core import Case, CaseFailure, CheckResult, call, expect_int, observe, run_cases
 from .wire import _stand_in
 
-__all__ = ["check_base_head_groups", "check_features_no_grad", "check_freeze_all_but_head"]
+__all__ = ["SCENARIOS", "STATE_GROUPS", "check_base_head_groups", "check_features_no_grad",
+           "check_freeze_all_but_head", "check_predict_fine_tuning", "what_one_step_changes"]
 
 
 def _model(name: str) -> Any:
@@ -177,3 +179,100 @@ def check_base_head_groups(fn: Callable[..., Any], verbose: bool = True) -> Chec
         _groups_case("other rates: base 0.001, head 0.01", 0.001, 0.01, False),
     ]
     return run_cases("base_head_groups", fn, cases, verbose=verbose)
+
+
+# ------------------------------------------------------------------ predict_fine_tuning
+
+# One training step (SGD or AdamW, lr 0.1) on one batch of the case ConvNet (features =
+# conv + BatchNorm stages, classifier = two linear layers), set up four ways.
+SCENARIOS = {
+    "frozen_train_mode": "base frozen (requires_grad False), whole model in train mode, "
+                         "SGD on the trainable parameters",
+    "frozen_eval_base": "base frozen and put in eval mode (model.train(); model.features.eval()),"
+                        " SGD on the trainable parameters",
+    "frozen_weight_decay": "base frozen and in eval mode, but AdamW(model.parameters(), "
+                           "weight_decay=0.1) is given every parameter",
+    "nothing_frozen_eval": "nothing frozen, whole model in eval mode, SGD on every parameter",
+}
+# Which state_dict entries: conv weights; BatchNorm's γ, β; its running mean, variance and
+# batch count; the classifier's weights and biases.
+STATE_GROUPS = ("conv_weights", "bn_affine", "bn_running_stats", "head")
+
+
+def _group(key: str) -> str:
+    if key.startswith("classifier."):
+        return "head"
+    if any(key.endswith(e) for e in ("running_mean", "running_var", "num_batches_tracked")):
+        return "bn_running_stats"
+    return "bn_affine" if ".bn" in key else "conv_weights"
+
+
+def what_one_step_changes(scenario: str) -> dict[str, bool]:
+    """Run `scenario` on the case ConvNet and report, per group, whether any entry changed."""
+    import torch
+    import torch.nn.functional as F
+
+    model = _model("convnet")
+    frozen = scenario.startswith("frozen")
+    for p in model.features.parameters():
+        p.requires_grad_(not frozen)
+    model.train(scenario != "nothing_frozen_eval")
+    if scenario in ("frozen_eval_base", "frozen_weight_decay"):
+        model.features.eval()
+    if scenario == "frozen_weight_decay":
+        opt: torch.optim.Optimizer = torch.optim.AdamW(model.parameters(), lr=0.1,
+                                                       weight_decay=0.1)
+    else:
+        opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=0.1)
+    before = {k: v.clone() for k, v in model.state_dict().items()}
+    gen = torch.Generator().manual_seed(11)
+    x, y = torch.randn(8, 3, 8, 8, generator=gen), torch.randint(0, 2, (8,), generator=gen)
+    opt.zero_grad()
+    F.cross_entropy(model(x), y).backward()
+    opt.step()
+    changed = dict.fromkeys(STATE_GROUPS, False)
+    for k, v in model.state_dict().items():
+        changed[_group(k)] |= not torch.equal(v, before[k])
+    return changed
+
+
+_WHY = {
+    "conv_weights": "an optimizer step moves a parameter only when the parameter has a gradient "
+                    "(weight decay included); the mode (train/eval) does not decide that",
+    "bn_affine": "γ and β are parameters like the conv weights: they move only when they get a "
+                 "gradient; eval mode changes how BatchNorm computes, not whether it learns",
+    "bn_running_stats": "running statistics are buffers, not parameters: no optimizer touches "
+                        "them; a forward pass updates them, in training mode only",
+    "head": "the head's parameters require grad and are in the optimizer",
+}
+
+
+def _scenario_case(scenario: str) -> Case:
+    def run(fn: Callable[..., Any]) -> None:
+        got = call(fn)
+        if got is None:
+            raise CaseFailure("returned None: did you forget the `return` statement?")
+        if not isinstance(got, dict) or scenario not in got:
+            raise CaseFailure(f"expected a dict with the keys {list(SCENARIOS)}, got "
+                              f"{type(got).__name__}"
+                              + (f" with keys {sorted(map(str, got))}" if isinstance(got, dict)
+                                 else ""))
+        answer = got[scenario]
+        if not isinstance(answer, dict) or sorted(map(str, answer)) != sorted(STATE_GROUPS):
+            raise CaseFailure(f"answer[{scenario!r}] must be a dict with the keys "
+                              f"{list(STATE_GROUPS)}, each True (changes) or False (stays)")
+        odd = [g for g in STATE_GROUPS if not isinstance(answer[g], bool | np.bool_)]
+        if odd:
+            raise CaseFailure(f"answer[{scenario!r}][{odd[0]!r}] must be True or False")
+        truth = what_one_step_changes(scenario)
+        wrong = [g for g in STATE_GROUPS if bool(answer[g]) != truth[g]]
+        if wrong:
+            raise CaseFailure("; ".join(f"{g} is wrong: {_WHY[g]}" for g in wrong))
+
+    return Case(f"{scenario}: {SCENARIOS[scenario]}", run)
+
+
+def check_predict_fine_tuning(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn() -> {scenario: {group: bool}}`: which state_dict groups one step changes."""
+    return run_cases("predict_fine_tuning", fn, [_scenario_case(s) for s in SCENARIOS],
+                     verbose=verbose)

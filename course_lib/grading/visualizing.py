@@ -1,8 +1,9 @@
-"""Checks for the chapter-12 exercises: Grad-CAM from given activations and gradients, the share of
-a heatmap inside a box, and recording layer outputs with forward hooks.
+"""Checks for the chapter-12 exercises: Grad-CAM derived for a global-average-pool + linear head
+(no backward pass), the share of a heatmap inside a box, and the share of blank feature maps
+measured with forward hooks.
 
-References are `visualize.gradcam`'s formula (Selvaraju et al. 2017) written out in NumPy, the
-box share Σ inside / Σ everywhere, and the layers applied one by one without hooks.
+References: Grad-CAM computed with autograd (Selvaraju et al. 2017), the box share Σ inside /
+Σ everywhere, and the layers applied one by one without hooks.
 """
 
 from __future__ import annotations
@@ -15,8 +16,8 @@ import numpy as np
 from .core import Case, CaseFailure, CheckResult, call, expect_array, observe, run_cases
 
 __all__ = [
-    "check_collect_activations",
-    "check_grad_cam_from",
+    "check_blank_fractions",
+    "check_grad_cam_gap_linear",
     "check_mass_in_box",
 ]
 
@@ -25,54 +26,68 @@ def _rng(seed: int) -> np.random.Generator:
     return np.random.default_rng(seed)  # fixed seeds: the same report on every run
 
 
-# -------------------------------------------------------------------------------- grad_cam_from
+# ---------------------------------------------------------------------------- grad_cam_gap_linear
 
 
-def grad_cam_reference(activations: np.ndarray, gradients: np.ndarray) -> np.ndarray:
-    """ReLU(Σ_k α_k A_k) with α_k = the mean of ∂y/∂A_k over positions. (K, h, w) → (h, w)."""
-    alpha = gradients.mean(axis=(1, 2))  # (K,)
-    return np.maximum(np.einsum("k,khw->hw", alpha, activations), 0.0)
+def grad_cam_autograd(activations: np.ndarray, weight: np.ndarray, bias: np.ndarray,
+                      cls: int) -> np.ndarray:
+    """Grad-CAM of class `cls` for the head y = W · GAP(A) + b, with the gradient ∂y_cls/∂A taken
+    by autograd: ReLU(Σ_k α_k A_k), α_k = the mean of that gradient over positions. → (h, w)."""
+    import torch
+
+    a = torch.tensor(activations, dtype=torch.float64, requires_grad=True)
+    y = torch.from_numpy(weight) @ a.mean(dim=(1, 2)) + torch.from_numpy(bias)
+    (grad,) = torch.autograd.grad(y[cls], a)
+    alpha = grad.mean(dim=(1, 2))
+    return torch.relu(torch.einsum("k,khw->hw", alpha, a)).detach().numpy()
 
 
-def _grad_cam_case(label: str, a: np.ndarray, g: np.ndarray) -> Case:
+def _gap_case(label: str, a: np.ndarray, w: np.ndarray, b: np.ndarray, cls: int) -> Case:
+    hw = a.shape[1] * a.shape[2]
+
     def mistakes() -> list[tuple[np.ndarray, str]]:
-        alpha = g.mean(axis=(1, 2))
-        return [
-            (np.einsum("k,khw->hw", alpha, a),
-             "negative values remain: apply the ReLU, np.maximum(..., 0), to the weighted sum"),
-            (grad_cam_reference(a, g) * a.shape[1] * a.shape[2],
-             "too large by h·w: α_k is the *mean* of the gradient over positions, not the sum"),
-            (np.maximum((g * a).sum(axis=0), 0.0),
-             "you multiplied gradients and activations position by position; Grad-CAM weights "
-             "each whole map by one number, its mean gradient α_k"),
-            (np.maximum(np.einsum("k,khw->hw", a.mean(axis=(1, 2)), a), 0.0),
-             "the weights α_k come from the gradients, not from the activations"),
-            (np.maximum(np.einsum("k,khw->hw", np.maximum(g, 0).mean(axis=(1, 2)), a), 0.0),
-             "the ReLU goes on the weighted sum, not on the gradients"),
-            (grad_cam_reference(a, g).T, "the map is transposed: keep the (h, w) order"),
+        def cam(alpha: np.ndarray, extra: float = 0.0) -> np.ndarray:
+            return np.maximum(np.einsum("k,khw->hw", alpha, a) + extra, 0.0)
+
+        found = [
+            (cam(w[cls]), "too large by h·w: the average pool divides by h·w, so "
+                          "∂y/∂A_k[i, j] = W[cls, k] / (h·w)"),
+            (np.einsum("k,khw->hw", w[cls] / hw, a), "negative values remain: Grad-CAM keeps "
+                                                     "only positive evidence (a ReLU at the end)"),
+            (cam(w[cls] / hw, b[cls]), "the bias does not depend on A: it drops out of the "
+                                       "gradient and does not enter the map"),
+            (cam((w[cls] + b[cls]) / hw), "the bias does not depend on A: it drops out of the "
+                                          "gradient"),
+            (cam(w.sum(axis=0) / hw), "only class cls's score is explained: use the weights "
+                                      "of its row, W[cls]"),
         ]
+        if w.shape[0] == w.shape[1]:
+            found.append((cam(w[:, cls] / hw), "W has one row per class (shape (classes, K)): "
+                                               "class cls's weights are W[cls, k], not W[k, cls]"))
+        return found
 
     def run(fn: Callable[..., Any]) -> None:
-        expect_array(call(fn, a, g), grad_cam_reference(a, g), mistakes)
+        expect_array(call(fn, a, w, b, cls), grad_cam_autograd(a, w, b, cls), mistakes)
 
     return Case(label, run)
 
 
-def check_grad_cam_from(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(activations, gradients)`: (K, h, w) twice → the Grad-CAM map (h, w)."""
+def check_grad_cam_gap_linear(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn(activations, weight, bias, cls)`: activations (K, h, w), weight (classes, K),
+    bias (classes,) → the Grad-CAM map (h, w) of class cls, derived without a backward pass."""
     rng = _rng(12)
-    hand_a = np.array([[[1.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 2.0]]])
-    hand_g = np.stack([np.full((2, 2), 0.5), np.full((2, 2), -0.25)])
-    negative = rng.random((3, 4, 5))
+    hand_a = np.array([[[4.0, 0.0], [0.0, 0.0]], [[0.0, 0.0], [0.0, 8.0]]])
+    hand_w = np.array([[1.0, 1.0], [2.0, -1.0], [0.0, 3.0]])
     cases = [
-        _grad_cam_case("two 2×2 maps with α = (0.5, −0.25), by hand", hand_a, hand_g),
-        _grad_cam_case("8 random maps of 5×6, some evidence against the class",
-                       np.maximum(rng.standard_normal((8, 5, 6)), 0),
-                       rng.standard_normal((8, 5, 6))),
-        _grad_cam_case("only evidence against the class: the map is all zero", negative,
-                       -rng.random((3, 4, 5))),
+        _gap_case("two 2×2 maps, class 1 with weights (2, −1), by hand → [[2, 0], [0, 0]]",
+                  hand_a, hand_w, np.array([0.5, -3.0, 1.0]), 1),
+        _gap_case("8 maps of 5×6, 4 classes, class 3", np.maximum(
+            rng.standard_normal((8, 5, 6)), 0), rng.standard_normal((4, 8)),
+            rng.standard_normal(4), 3),
+        _gap_case("5 maps of 3×3, 5 classes (W is square), class 2", rng.random((5, 3, 3)),
+                  rng.standard_normal((5, 5)), rng.standard_normal(5), 2),
     ]
-    return run_cases("grad_cam_from", fn, cases, verbose=verbose)
+    return run_cases("grad_cam_gap_linear", fn, cases, verbose=verbose)
 
 
 # ---------------------------------------------------------------------------------- mass_in_box
@@ -140,7 +155,7 @@ def check_mass_in_box(fn: Callable[..., Any], verbose: bool = True) -> CheckResu
     return run_cases("mass_in_box", fn, cases, verbose=verbose)
 
 
-# --------------------------------------------------------------------------- collect_activations
+# ------------------------------------------------------------------------------- blank_fractions
 
 
 def _leaf_names(model: Any) -> list[str]:
@@ -160,39 +175,54 @@ def _leaf_outputs(model: Any, x: Any) -> dict[str, Any]:
     return out
 
 
-def _activations_case(label: str, build: str, names: list[str]) -> Case:
+
+
+def blank_fractions_reference(outputs: Any) -> float:
+    """The share of (image, channel) maps of `outputs` (N, C, ...) that are 0 everywhere."""
+    flat = np.asarray(outputs).reshape(outputs.shape[0], outputs.shape[1], -1)
+    return float((flat == 0).all(axis=2).mean())
+
+
+def _blank_case(label: str, build: str, names: list[str]) -> Case:
     def run(fn: Callable[..., Any]) -> None:
         from . import probes
 
         seen = observe(fn, "activations", build, list(names))
-        model, x = {"small": probes.small_model, "keras": probes.keras_model}[build]()
+        model, x = probes.MODELS[build]()
         outputs = {k: v.double().numpy() for k, v in _leaf_outputs(model, x).items()}
         if not seen.get("dict"):
             if seen.get("none"):
                 raise CaseFailure("returned None: did you forget the `return` statement?")
-            raise CaseFailure(f"expected a dict {{layer name: output}}, got a {seen.get('type')}")
+            raise CaseFailure(f"expected a dict {{layer name: share}}, got a {seen.get('type')}")
         keys = [str(k) for k in seen["keys"]]
         if sorted(keys) != sorted(names):
             raise CaseFailure(f"expected the keys {sorted(names)}, got {sorted(keys)}")
         leaves = _leaf_names(model)
         for name in names:
-            value, want = seen["values"][name], outputs[name]
-            if not isinstance(value.get("tensor"), np.ndarray):
-                raise CaseFailure(f"{name}: expected a tensor, got a {value.get('type')}")
-            if value.get("requires_grad"):
-                raise CaseFailure(f"{name}: the tensor still requires grad: run the model under "
-                                  "torch.no_grad() or store output.detach()")
-            got = value["tensor"]
-            if got.shape == want.shape and np.allclose(got, want, atol=1e-5):
-                continue
+            got, out = seen["values"][name], outputs[name]
             k = leaves.index(name)
             given = x.double().numpy() if k == 0 else outputs[leaves[k - 1]]
-            if got.shape == given.shape and np.allclose(got, given, atol=1e-5):
-                raise CaseFailure(f"{name}: that is the layer's input; a forward hook is called "
-                                  "as hook(module, inputs, output): store `output`")
-            raise CaseFailure(f"{name}: expected the layer's output, of shape "
-                              f"{tuple(want.shape)}; got shape {tuple(got.shape)} with other "
-                              "values")
+            flat = out.reshape(out.shape[0], out.shape[1], -1)
+            mistakes = [
+                (blank_fractions_reference(given), "that is the layer's input; a forward hook "
+                 "is called as hook(module, inputs, output): measure `output`"),
+                (float((out == 0).mean()), "that is the share of zero *values*; a map is blank "
+                 "only when all its values are 0"),
+                (float((flat == 0).all(axis=(0, 2)).mean()), "a map belongs to one image and one "
+                 "channel: count each (image, channel) pair, not channels blank in every image"),
+                (float((flat == 0).all(axis=2).sum()), "that is the number of blank maps: divide "
+                 "by N·C for the share"),
+            ]
+            expected = blank_fractions_reference(out)
+            if not isinstance(got, int | float | np.integer | np.floating) or isinstance(
+                    got, bool | np.bool_):
+                kind = got.get("type") if isinstance(got, dict) else type(got).__name__
+                raise CaseFailure(f"{name}: expected a float (a share), got a {kind}")
+            if abs(float(got) - expected) > 1e-6:  # float32 shares are fine
+                hint = next((m for v, m in mistakes if abs(float(got) - v) <= 1e-6
+                             and abs(v - expected) > 1e-6), "")
+                raise CaseFailure(f"{name}: expected {expected:.4f}, got {float(got):.4f}"
+                                  + (f": {hint}" if hint else ""))
         if seen["hooks"]:
             raise CaseFailure(f"{int(seen['hooks'])} hook(s) still registered after your "
                               "function returned: keep each handle and call handle.remove()")
@@ -200,15 +230,15 @@ def _activations_case(label: str, build: str, names: list[str]) -> Case:
     return Case(label, run)
 
 
-def check_collect_activations(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
-    """Check `fn(model, x, names)` → {name: that layer's output tensor}, recorded with forward
-    hooks that are removed before returning."""
+def check_blank_fractions(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:
+    """Check `fn(model, x, names)` → {name: share of that layer's (image, channel) output maps
+    that are 0 everywhere}, measured with forward hooks that are removed before returning."""
     cases = [
-        _activations_case("a small Sequential, every layer", "small",
-                          ["conv", "relu", "pool", "flat", "fc"]),
-        _activations_case("the same model, two layers asked for in reverse order", "small",
-                          ["fc", "relu"]),
-        _activations_case("the Keras MNIST model, nested names", "keras",
-                          ["features.relu2", "classifier.fc1"]),
+        _blank_case("a small net with dead filters, after its ReLU and pool", "blanks",
+                    ["relu", "pool"]),
+        _blank_case("the same net: a linear layer's ReLU counts each feature as a 1×1 map",
+                    "blanks", ["relu2", "relu"]),
+        _blank_case("the Keras MNIST model, nested names", "keras",
+                    ["features.relu2", "features.relu3", "classifier.relu4"]),
     ]
-    return run_cases("collect_activations", fn, cases, verbose=verbose)
+    return run_cases("blank_fractions", fn, cases, verbose=verbose)

@@ -1,7 +1,8 @@
 """The HTML book builds from the stored notebook outputs with warnings as errors (the `built_book`
-fixture, tests/conftest.py); every page of the table of contents is there with its outputs,
-explorers, launch and download buttons, no setup cell and no live (kernel-bound) explorer; every
-internal link and anchor resolves; the pages name no CDN. In a browser: book/test_browser.py."""
+fixture, tests/conftest.py); every page of the table of contents is there, in English and in
+Korean (`ko/`), with its outputs, explorers, launch and download buttons, no setup cell and no
+live (kernel-bound) explorer; every internal link and anchor resolves (both languages); the
+pages name no CDN. In a browser: book/test_browser.py."""
 
 from __future__ import annotations
 
@@ -24,32 +25,41 @@ def _ids(pages):
     return [p.entry for p in pages]
 
 
-def test_every_toc_entry_is_a_page(built_book):
+# Each language's book: English at the root, Korean in ko/ (tools/korean_book.py).
+LANGUAGE_FOLDERS = {"en": "", "ko": "ko"}
+
+
+@pytest.fixture(params=list(LANGUAGE_FOLDERS))
+def book(request, built_book):
+    return built_book / LANGUAGE_FOLDERS[request.param]
+
+
+def test_every_toc_entry_is_a_page(book):
     for page in PAGES:
-        assert (built_book / page.html).is_file(), f"{page.entry} missing from the built book"
-    assert (built_book / "index.html").is_file()
+        assert (book / page.html).is_file(), f"{page.entry} missing from {book.name}"
+    assert (book / "index.html").is_file()
     assert CHAPTER_PAGES, "the table of contents lists no chapter"
 
 
 @pytest.mark.parametrize("page", CHAPTER_PAGES, ids=_ids(CHAPTER_PAGES))
-def test_chapter_page_shows_stored_outputs_and_a_kernel_free_explorer(built_book, page):
-    html = (built_book / page.html).read_text(encoding="utf-8")
+def test_chapter_page_shows_stored_outputs_and_a_kernel_free_explorer(book, page):
+    html = (book / page.html).read_text(encoding="utf-8")
     assert "cell_output" in html, f"{page.entry}: no stored outputs rendered"
     assert re.search(r'<input[^>]+type="range"', html), f"{page.entry}: no kernel-free explorer"
     assert "data:image/png;base64," in html
 
 
 @pytest.mark.parametrize("page", NOTEBOOK_PAGES, ids=_ids(NOTEBOOK_PAGES))
-def test_notebook_page_has_launch_and_download_buttons(built_book, page):
+def test_notebook_page_has_launch_and_download_buttons(book, page):
     """Colab and Binder open this page's notebook in the configured repository; the download
     button serves the notebook itself, setup cell included; the page does not show that cell."""
-    html = (built_book / page.html).read_text(encoding="utf-8")
+    html = (book / page.html).read_text(encoding="utf-8")
     for name, url in launch_links(page.entry).items():
         assert f'href="{url}"' in html, f"{page.entry}: no {name} launch button to {url}"
     depth = page.entry.count("/")
     download = "../" * depth + f"_sources/{page.entry}.ipynb"
     assert f'href="{download}"' in html, f"{page.entry}: no download button for the notebook"
-    served = built_book / "_sources" / f"{page.entry}.ipynb"
+    served = book / "_sources" / f"{page.entry}.ipynb"
     assert served.read_bytes() == page.source.read_bytes(), "the download is not the notebook"
     text = unescape(re.sub(r"<[^>]+>", "", html))
     assert "REPOSITORY =" in served.read_text(encoding="utf-8")
@@ -88,10 +98,10 @@ def test_internal_links_and_anchors_resolve(built_book):
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
-def test_page_loads_scripts_from_the_book_not_a_cdn(built_book, page):
+def test_page_loads_scripts_from_the_book_not_a_cdn(book, page):
     """MathJax, RequireJS and the widget manager come from _static/offline/ (fetched from npm at
     build time); no <script src> or stylesheet points outside the book."""
-    html = (built_book / page.html).read_text(encoding="utf-8")
+    html = (book / page.html).read_text(encoding="utf-8")
     external = re.findall(r'<(?:script|link)[^>]+(?:src|href)="((?:https?:)?//[^"]+)"', html)
     assert not external, f"{page.entry} loads from outside the book: {external}"
     for package in PACKAGES:
@@ -100,7 +110,7 @@ def test_page_loads_scripts_from_the_book_not_a_cdn(built_book, page):
         if package.name != "mathjax" and "widget-state+json" not in html:
             continue
         assert served_path(package) in html, f"{page.entry} does not load {package.label}"
-        assert (built_book / served_path(package)).is_file()
+        assert (book / served_path(package)).is_file()
 
 
 def test_every_page_names_a_favicon_the_book_has(built_book):

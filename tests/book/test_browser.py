@@ -1,5 +1,7 @@
-"""Every page of the book in a real browser (headless Chromium driven by Playwright), served from
-127.0.0.1 with nothing else reachable, on a desktop (1280×800) and a phone (390×844): no request
+"""Every page of the book, in English and in Korean (the `ko/` folder), in a real browser (headless
+Chromium driven by Playwright), served from 127.0.0.1 with nothing else reachable, on a desktop
+(1280×800) and a phone (390×844): the language switch leads to the same page in the other
+language, Korean text is drawn with a Hangul font (not empty boxes), no request
 leaves the book, no console error, every formula typeset by MathJax, every saved ipywidget rendered
 and none with controls (a live explorer is dead without a kernel), every kernel-free explorer's
 image follows its slider and buttons, no page scrolls sideways; on the phone the chapter menu (☰)
@@ -18,6 +20,7 @@ import functools
 import http.server
 import os
 import shutil
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -34,6 +37,8 @@ CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networki
                  "--disable-component-update", "--disable-sync", "--no-first-run"]
 WIDGET_VIEW = 'script[type="application/vnd.jupyter.widget-view+json"]'
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+# Each language's folder under the book's root (_ext/language_switch.py, tools/korean_book.py).
+LANGUAGES = {"en": "", "ko": "ko/"}
 # The size below which a frame's text gets hard to read: a phone shows a wide frame at least this
 # wide (or its own width, if smaller), scrolling inside the explorer.
 LEGIBLE_FRAME_PX = 540
@@ -62,11 +67,18 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
         pass
 
 
+class _QuietServer(http.server.ThreadingHTTPServer):
+    def handle_error(self, request, client_address) -> None:
+        """A page left while a file was still being sent (a link followed) is not an error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
 @pytest.fixture(scope="session")
 def book_url(built_book: Path) -> Iterator[str]:
     """The built book served over HTTP on 127.0.0.1 at an ephemeral port."""
     handler = functools.partial(_QuietHandler, directory=str(built_book))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _QuietServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     try:
@@ -361,35 +373,94 @@ def _check_explorers(page, pair: tuple[Path, Path] | None) -> list[str]:
     return problems
 
 
+# Two Hangul words drawn alike are two rows of the same empty box: no font has Hangul.
+HANGUL_DRAWN = """() => {
+  const canvas = document.createElement("canvas");
+  canvas.width = 240; canvas.height = 48;
+  const g = canvas.getContext("2d");
+  const font = getComputedStyle(document.querySelector("main") || document.body).fontFamily;
+  const draw = (text) => {
+    g.clearRect(0, 0, canvas.width, canvas.height);
+    g.font = "32px " + font;
+    g.fillText(text, 0, 36);
+    return g.getImageData(0, 0, canvas.width, canvas.height).data.join(",");
+  };
+  return draw("한국어") !== draw("가가가");
+}"""
+
+
+def _check_language_switch(page, book_url: str, language: str, entry: str) -> list[str]:
+    """The visible switch opens this page in the other language (its <html lang> says so)."""
+    other = "ko" if language == "en" else "en"
+    switch = page.locator("a.cl-language-switch")
+    if switch.count() != 1 or not switch.is_visible():
+        return [f"{switch.count()} language switches, visible: "
+                f"{switch.count() == 1 and switch.is_visible()}"]
+    with page.expect_navigation(wait_until="load"):
+        switch.click()
+    problems = []
+    expected = book_url + LANGUAGES[other] + f"{entry}.html"
+    if page.url.split("#")[0] != expected:
+        problems.append(f"the language switch leads to {page.url}, not {expected}")
+    lang = page.evaluate("document.documentElement.lang")
+    if lang != other:
+        problems.append(f"the language switch leads to a page in {lang!r}, not {other!r}")
+    return problems
+
+
 # The before/after explorer screenshots come from the first chapter page in toc order.
 FIRST_CHAPTER = next((p.entry for p in PAGES if p.entry.startswith("chapters/")), None)
 
 
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 @pytest.mark.parametrize("page_info", PAGES, ids=[p.entry for p in PAGES])
-def test_page_works_offline_in_a_browser(browser, book_url, page_info: TocPage, viewport: str):
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_page_works_offline_in_a_browser(browser, book_url, page_info: TocPage, viewport: str,
+                                         language: str):
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    prefix = LANGUAGES[language]
+    shot = f"{prefix.replace('/', '__')}{_slug(page_info.entry)}-{viewport}.png"
     pair = None
     if page_info.entry == FIRST_CHAPTER:
-        pair = (ARTIFACTS / f"explorer-before-{viewport}.png",
-                ARTIFACTS / f"explorer-after-{viewport}.png")
+        pair = (ARTIFACTS / f"{prefix.replace('/', '__')}explorer-before-{viewport}.png",
+                ARTIFACTS / f"{prefix.replace('/', '__')}explorer-after-{viewport}.png")
     context = browser.new_context(viewport=VIEWPORTS[viewport], service_workers="block",
                                   is_mobile=viewport == "phone", has_touch=viewport == "phone")
     page = context.new_page()
     log = PageLog(page, book_url)
     try:
-        page.goto(book_url + page_info.html, wait_until="load")
+        page.goto(book_url + prefix + page_info.html, wait_until="load")
         problems = _check_widgets(page)  # first: MathJax typesets widget labels as they render
         problems += _check_math(page)
         problems += _check_layout(page, viewport)
         problems += _check_explorers(page, pair)
         page.evaluate("window.scrollTo(0, 0)")
-        page.screenshot(path=str(ARTIFACTS / f"{_slug(page_info.entry)}-{viewport}.png"),
-                        full_page=True)
+        if language == "ko" and not page.evaluate(HANGUL_DRAWN):
+            problems.append("Hangul is drawn as empty boxes: no Korean font (`make browser` "
+                            "installs Debian's fonts-noto-cjk)")
+        page.screenshot(path=str(ARTIFACTS / shot), full_page=True)
         if viewport == "phone":
             problems += _check_phone_menu(page)
+        problems += _check_language_switch(page, book_url, language, page_info.entry)
     finally:
         context.close()
     problems += [f"request left the book: {url}" for url in log.external]
     problems += log.errors
-    assert not problems, f"{page_info.entry} in Chromium ({viewport}):\n  " + "\n  ".join(problems)
+    assert not problems, (f"{prefix}{page_info.entry} in Chromium ({viewport}):\n  "
+                          + "\n  ".join(problems))
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_language_switch_works_from_files(browser, built_book, language: str):
+    """Opened from disk (file://, no server), the switch still leads to the counterpart page."""
+    context = browser.new_context(viewport=VIEWPORTS["phone"], is_mobile=True, has_touch=True)
+    page = context.new_page()
+    try:
+        problems = []
+        for entry in [PAGES[0].entry, FIRST_CHAPTER]:
+            page.goto((built_book / LANGUAGES[language] / f"{entry}.html").as_uri(),
+                      wait_until="load")
+            problems += _check_language_switch(page, built_book.as_uri() + "/", language, entry)
+    finally:
+        context.close()
+    assert not problems, f"from file:// ({language}):\n  " + "\n  ".join(problems)

@@ -124,15 +124,15 @@ def test_grading_the_solution_scores_full_marks(capsys):
 
 def test_a_failing_cell_is_reported_and_a_deleted_check_changes_nothing(tmp_path):
     nb = nbformat.read(SOURCE, as_version=4)
-    nb.cells = [c for c in nb.cells if c.source != 'check("conv_params", conv_params)']
+    nb.cells = [c for c in nb.cells if c.source != 'check("conv_predictions", conv_predictions)']
     at = next(i for i, c in enumerate(nb.cells) if c.source == 'check("conv2d", conv2d)')
     nb.cells[at - 1].source = "def conv2d(x, weight):\n    return x +"  # a syntax error
     nbformat.write(nb, tmp_path / "broken.ipynb")
     report = grade_notebook(tmp_path / "broken.ipynb")
     by_name = {r.name: r for r in report.results}
-    assert by_name["correlate2d"].points == 3 and by_name["output_size"].points == 2
+    assert by_name["correlate2d"].points == 3 and by_name["conv2d_backward"].points == 6
     assert by_name["conv2d"].messages == [DID_NOT_RUN] and by_name["conv2d"].points == 0
-    assert by_name["conv_params"].points == 3  # the grader runs every check of the set
+    assert by_name["conv_predictions"].points == 5  # the grader runs every check of the set
     assert any("SyntaxError" in e for e in report.errors)
     assert any("NameError" in e for e in report.errors)  # conv2d was never defined
 

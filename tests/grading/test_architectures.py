@@ -1,6 +1,6 @@
-"""Checks of the chapter 09 exercises (lenet5, vgg_param_count, inception): solutions earn full
-marks, stubs nothing, typical mistakes get their own message, and nothing a learner writes makes
-a check raise."""
+"""Checks of the chapter 09 exercises (lenet5, vgg_param_count, inception, shapes_net): solutions
+earn full marks, stubs nothing, typical mistakes get their own message, and nothing a learner
+writes makes a check raise."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from course_lib.grading.architectures import (
 )
 from course_lib.grading.core import NOT_IMPLEMENTED
 from course_lib.models import VGG_CONFIGS, Inception, InceptionSpec, vgg
+from course_lib.shapes_task import shapes_task_data, train_on_shapes
 
 # ------------------------------------------------------------ answers, written independently
 
@@ -61,7 +62,18 @@ def inception(*spec):
     return MyInception(*spec)
 
 
-CORRECT = {"lenet5": lenet5, "vgg_param_count": vgg_param_count, "inception": inception}
+def shapes_net():
+    return nn.Sequential(nn.Conv2d(1, 8, 5, padding=2), nn.ReLU(), nn.AdaptiveMaxPool2d(1),
+                         nn.Flatten(), nn.Linear(8, 4))
+
+
+def flat_net():
+    return nn.Sequential(nn.Conv2d(1, 6, 5), nn.ReLU(), nn.MaxPool2d(2), nn.Conv2d(6, 8, 3),
+                         nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(32, 4))
+
+
+CORRECT = {"lenet5": lenet5, "vgg_param_count": vgg_param_count, "inception": inception,
+           "shapes_net": shapes_net}
 NAMES = [c.name for c in EXERCISE_SETS["architectures"]]
 
 
@@ -84,7 +96,7 @@ def test_references_agree_with_the_models():
 
 
 def test_registered_set():
-    assert NAMES == ["lenet5", "vgg_param_count", "inception"]
+    assert NAMES == ["lenet5", "vgg_param_count", "inception", "shapes_net"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -175,3 +187,33 @@ def test_no_reduction_is_recognised():
 
     result = run("inception", Naive)
     assert "no 1×1 reductions" in failures(result)
+
+
+# ------------------------------------------------------------------------------ the design task
+
+
+def test_the_shapes_task_is_balanced_and_the_same_every_time():
+    x, y, x_test, y_test = shapes_task_data()
+    assert x.shape == (800, 1, 16, 16) and x_test.shape == (400, 1, 16, 16)
+    assert float(x.min()) == 0.0 and float(x.max()) == 1.0
+    assert torch.bincount(torch.cat([y, y_test])).tolist() == [300] * 4
+    first, again = train_on_shapes(flat_net), train_on_shapes(flat_net)
+    assert first == again and first["params"] == 728 and 0.25 < first["accuracy"] < 1
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (lambda: nn.Sequential(nn.Flatten(), nn.Linear(256, 4)), "1,028 parameters, over the budget"),
+    (lambda: nn.Sequential(nn.AvgPool2d(4), nn.Flatten(), nn.Linear(16, 4)), "below 98%"),
+    (lambda: nn.Sequential(nn.Flatten(), nn.Linear(256, 3)), "shape (2, 4)"),
+    (lambda: nn.Sequential(nn.Conv2d(1, 4, 16), nn.Flatten()), "1,028 parameters"),
+    (lambda: nn.Sequential(nn.AdaptiveAvgPool2d(2), nn.Flatten()), "training failed"),
+    (lambda: nn.Linear(16, 4), "(N, 1, 16, 16) images"),
+])
+def test_shapes_net_mistakes(wrong, message):
+    result = run("shapes_net", wrong)
+    assert result.points < result.max_points and message in failures(result)
+
+
+def test_over_budget_networks_are_not_trained():
+    result = run("shapes_net", lambda: nn.Sequential(nn.Flatten(), nn.Linear(256, 4)))
+    assert result.points == 1 and "not trained" in failures(result)

@@ -112,8 +112,8 @@ print("y" * 5_000_000)  # flood the output""",
     from course_lib.grading.pooling import torch_pool2d
     return torch_pool2d("avg", x, kernel_size, stride)
 
-def global_avg_pool2d(x):
-    return "\\udcff\\ud800 broken text" if x.shape[0] == 1 else np.full(x.shape[:2], np.inf)
+def max_pool2d_backward(dout, x, kernel_size, stride=None):
+    return "\\udcff\\ud800 broken text" if x.shape[0] == 1 else np.full(x.shape, np.inf)
 
 def stochastic_pool_inference(x, kernel_size):
     raise ValueError("x" * 50_000_000)""",
@@ -139,8 +139,8 @@ def test_forgeries_earn_nothing_and_reach_nothing(tmp_path):
     assert all(len(m) <= 500 for ms in messages.values() for m in ms)
     assert any("ModuleNotFoundError" in m or "ImportError" in m for m in messages["avg_pool2d"])
     assert messages["avg_pool2d"][0].startswith("✗ uses course_lib.grading.pooling.torch_pool2d")
-    assert "holds NaN or inf" in " ".join(messages["global_avg_pool2d"])
-    assert "expected a NumPy array, got a str" in " ".join(messages["global_avg_pool2d"])
+    assert "holds NaN or inf" in " ".join(messages["max_pool2d_backward"])
+    assert "expected a NumPy array, got a str" in " ".join(messages["max_pool2d_backward"])
     assert "raised ValueError: xxxx" in " ".join(messages["stochastic_pool_inference"])
 
 
@@ -201,8 +201,20 @@ def avg_pool2d(x, kernel_size, stride=None):  # right, but changes its input
     x[0, 0, 0, 0] += 1
     return out
 
-def global_avg_pool2d(x):  # right, but a list for one image
-    return x.mean(axis=(2, 3)) if x.shape[0] > 1 else [1.0]
+def spread(dout, input_shape, k, stride, share):
+    s = stride or k
+    dx = np.zeros(input_shape)
+    for i in range(dout.shape[2]):
+        for j in range(dout.shape[3]):
+            dx[:, :, i*s:i*s+k, j*s:j*s+k] += dout[:, :, i, j, None, None] * share
+    return dx
+
+def max_pool2d_backward(dout, x, kernel_size, stride=None):  # to every element of the window
+    return spread(dout, x.shape, kernel_size, stride, 1.0)
+
+def avg_pool2d_backward(dout, input_shape, kernel_size, stride=None):  # a list for one image
+    dx = spread(dout, input_shape, kernel_size, stride, 1 / kernel_size**2)
+    return dx if input_shape[0] > 1 else [1.0]
 
 def stochastic_pool_inference(x, kernel_size):  # returns the shape
     return tuple(x.shape)

@@ -47,8 +47,15 @@ def mixup(x1, y1, x2, y2, lam):
     return lam * x1 + (1 - lam) * x2, lam * y1 + (1 - lam) * y2
 
 
+def mixup_questions():
+    label = np.zeros(10)
+    label[3], label[5] = 0.7, 0.3
+    return {"cat_dog_label": label.tolist(), "cat_cat_label": [0, 0, 0, 1] + [0] * 6,
+            "best_cat_probability": 0.7, "lowest_loss": 0.611}
+
+
 CORRECT = {"channel_stats": channel_stats, "normalize": normalize, "hflip": hflip,
-           "pad_and_crop": pad_and_crop, "mixup": mixup}
+           "pad_and_crop": pad_and_crop, "mixup": mixup, "mixup_questions": mixup_questions}
 
 (
     test_the_set_is_complete,
@@ -84,3 +91,24 @@ def test_typical_mistakes_are_named(name, fn, message):
     result = run(name, fn)
     assert result.points < result.max_points and message in failures(result), result.report()
 
+
+
+CAT, DOG = np.eye(10)[3], np.eye(10)[5]
+
+
+@pytest.mark.parametrize("answers,message", [
+    ({"cat_dog_label": CAT}, "mixes the labels too"),
+    ({"cat_dog_label": 0.3 * CAT + 0.7 * DOG}, "weighs the first image"),
+    ({"cat_dog_label": 0.5 * CAT + 0.5 * DOG}, "not one half each"),
+    ({"cat_dog_label": 0.7 * CAT}, "must sum to 1"),
+    ({"cat_dog_label": [0.7, 0.3]}, "a list of 10 numbers"),
+    ({"cat_cat_label": 0.7 * CAT}, "add up"),
+    ({"best_cat_probability": 1.0}, "cross-entropy is lowest when"),
+    ({"lowest_loss": 0.0}, "no prediction reaches 0"),
+    ({"lowest_loss": 0.357}, "the cat's share only"),
+    ({"lowest_loss": 0.881}, "natural logarithm"),
+])
+def test_mixup_question_mistakes_are_named(answers, message):
+    result = run("mixup_questions", lambda: {**mixup_questions(), **answers})
+    assert result.points == result.max_points - 1 and message in failures(result), (
+        result.report())

@@ -26,11 +26,11 @@ def test_a_folder_is_graded_into_a_gradebook_and_resumes(tmp_path, capsys):
     with open(out / "gradebook.csv", newline="") as f:
         rows = {r["student"]: r for r in csv.DictReader(f)}
     assert sorted(rows) == ["ada", "cy", "group-b__bo"]
-    assert (rows["ada"]["points"], rows["ada"]["max_points"]) == ("12", "12")
+    assert (rows["ada"]["points"], rows["ada"]["max_points"]) == ("18", "18")
     assert (rows["group-b__bo"]["points"], rows["cy"]["points"]) == ("0", "0")
-    assert rows["ada"]["max_pool2d"] == "4" and rows["cy"]["max_points"] == "12"
+    assert rows["ada"]["max_pool2d"] == "4" and rows["cy"]["max_points"] == "18"
     assert "is not a Jupyter notebook" in rows["cy"]["problems"]
-    assert "Score: 12/12" in (out / "feedback" / "ada.txt").read_text()
+    assert "Score: 18/18" in (out / "feedback" / "ada.txt").read_text()
     assert "not implemented yet" in (out / "feedback" / "group-b__bo.txt").read_text()
     capsys.readouterr()
     # A rerun grades only what is missing: here the one report removed.

@@ -3,8 +3,6 @@ typical mistake, and never an exception, whatever the learner's function does.""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pytest
 import torch
@@ -19,10 +17,15 @@ from course_lib.grading import (
     run_cases,
     run_check,
 )
-from course_lib.grading.conv_arithmetic import conv_params_reference, output_size_reference
+from course_lib.grading.conv_arithmetic import (
+    conv_prediction_answers,
+    output_size_reference,
+    window_counts,
+)
+from course_lib.grading.conv_backward import conv2d_gradients
 from course_lib.grading.convolution import torch_conv2d
 from course_lib.grading.core import NOT_IMPLEMENTED
-from course_lib.ops import SOBEL_X, SOBEL_Y, WORKED_EXAMPLE_IMAGE, WORKED_EXAMPLE_KERNEL
+from course_lib.ops import WORKED_EXAMPLE_IMAGE, WORKED_EXAMPLE_KERNEL
 
 # ------------------------------------------------------ reference answers, written independently
 
@@ -47,25 +50,37 @@ def conv2d(x, weight, bias=None, stride=1, padding=0):
     return y if bias is None else y + bias[None, :, None, None]
 
 
-def sobel_magnitude(image):
-    padded = np.pad(image.astype(float), 1)
-    return np.hypot(correlate2d(padded, SOBEL_X), correlate2d(padded, SOBEL_Y))
+def conv2d_backward(dout, x, weight, stride=1, padding=0):
+    # Entry by entry from y[n, o, i, j] = b[o] + Σ xp[n, c, iS + u, jS + v] · w[o, c, u, v].
+    P, S = padding, stride
+    xp = np.pad(x, ((0, 0), (0, 0), (P, P), (P, P)))
+    dxp, dw = np.zeros(xp.shape), np.zeros(weight.shape)
+    for n, o, i, j in np.ndindex(dout.shape):
+        for c, u, v in np.ndindex(weight.shape[1:]):
+            dxp[n, c, i * S + u, j * S + v] += dout[n, o, i, j] * weight[o, c, u, v]
+            dw[o, c, u, v] += dout[n, o, i, j] * xp[n, c, i * S + u, j * S + v]
+    return dxp[:, :, P : P + x.shape[2], P : P + x.shape[3]], dw, dout.sum(axis=(0, 2, 3))
 
 
-def conv_params(in_channels, out_channels, kernel_size, bias=True):
-    return out_channels * in_channels * kernel_size**2 + (out_channels if bias else 0)
-
-
-def output_size(size, kernel_size, stride=1, padding=0):
-    return math.floor((size - kernel_size + 2 * padding) / stride) + 1
+def conv_predictions():
+    # From PyTorch itself: the layer's output and parameters, and the input gradient of
+    # Σ conv(ones) with a kernel of ones, which counts the windows reading each pixel.
+    layer = torch.nn.Conv2d(3, 16, kernel_size=5, stride=2, padding=1)
+    out = layer(torch.zeros(8, 3, 32, 32))
+    x = torch.zeros(1, 1, 32, 32, requires_grad=True)
+    torch.nn.functional.conv2d(x, torch.ones(1, 1, 3, 3), stride=2).sum().backward()
+    counts = x.grad[0, 0]
+    return {"output_shape": tuple(out.shape), "parameters": sum(p.numel() for p in
+                                                                layer.parameters()),
+            "terms_per_dw": out.shape[0] * out.shape[2] * out.shape[3],
+            "unseen_pixels": int((counts == 0).sum()), "max_windows": int(counts.max())}
 
 
 CORRECT = {
     "correlate2d": correlate2d,
     "conv2d": conv2d,
-    "sobel_magnitude": sobel_magnitude,
-    "conv_params": conv_params,
-    "output_size": output_size,
+    "conv2d_backward": conv2d_backward,
+    "conv_predictions": conv_predictions,
 }
 NAMES = [c.name for c in EXERCISE_SETS["convolution"]]
 
@@ -87,15 +102,27 @@ def test_worked_example_reference_gives_the_curriculum_answer():
     np.testing.assert_array_equal(y, [[4, 3, 4], [2, 4, 3], [2, 3, 4]])
 
 
-def test_conv_params_reference_gives_the_curriculum_numbers():
-    assert conv_params_reference(3, 64, 3, bias=False) == 1_728
-    assert conv_params_reference(3, 10, 5) == 760
-    keras_mnist = [conv_params_reference(1, 32, 3), conv_params_reference(32, 64, 3),
-                   conv_params_reference(64, 64, 3)]
-    assert keras_mnist == [320, 18_496, 36_928]
-    for args in [(3, 64, 3, False), (3, 10, 5, True), (32, 64, 3, True)]:
-        layer = torch.nn.Conv2d(*args[:3], bias=args[3])
-        assert conv_params_reference(*args) == sum(p.numel() for p in layer.parameters())
+def test_the_predictions_agree_with_torch_and_count_windows():
+    answers = conv_prediction_answers()
+    assert answers == conv_predictions()
+    assert answers == {"output_shape": (8, 16, 15, 15), "parameters": 1_216,
+                       "terms_per_dw": 1_800, "unseen_pixels": 63, "max_windows": 4}
+    assert window_counts(5, 3, 1).tolist()[2] == [3, 6, 9, 6, 3]  # 3×3, stride 1: 9 at most
+
+
+@pytest.mark.parametrize("stride,padding", [(1, 0), (2, 1), (3, 2)])
+def test_the_backward_reference_is_autograd_and_central_differences(stride, padding):
+    rng = np.random.default_rng(stride)
+    x, w = rng.standard_normal((2, 2, 7, 6)), rng.standard_normal((3, 2, 3, 2))
+    H_out = (7 + 2 * padding - 3) // stride + 1
+    W_out = (6 + 2 * padding - 2) // stride + 1
+    dout = rng.standard_normal((2, 3, H_out, W_out))
+    exact = conv2d_gradients(dout, x, w, stride, padding)
+    numerical = conv2d_gradients(dout, x, w, stride, padding, numerical=True)
+    for a, b, c in zip(exact, numerical, conv2d_backward(dout, x, w, stride, padding),
+                       strict=True):
+        np.testing.assert_allclose(a, b, atol=1e-6)
+        np.testing.assert_allclose(a, c, atol=1e-12)
 
 
 @pytest.mark.parametrize("size,k,stride,padding", [(9, 3, 2, 1), (7, 3, 1, 0), (7, 3, 2, 0),
@@ -206,59 +233,105 @@ def test_an_endless_loop_is_stopped():
     assert result.points == 0 and "took longer than 0.2 s" in failures(result)
 
 
-@pytest.mark.parametrize("wrong,message", [
-    (lambda im: sobel_magnitude(im) ** 2, "take the square root"),
-    (lambda im: sobel_magnitude(im)[1:-1, 1:-1], "got (4, 4): expected the image's size"),
-    (lambda im: np.hypot(correlate2d(np.pad(im.astype(float), 1, mode="edge"), SOBEL_X),
-                         correlate2d(np.pad(im.astype(float), 1, mode="edge"), SOBEL_Y)),
-     "not 'edge'"),
-    (lambda im: np.abs(correlate2d(np.pad(im.astype(float), 1), SOBEL_X)), "only the x gradient"),
+def _backward(**mistake):
+    """conv2d_backward with one typical mistake built in."""
+    def wrong(dout, x, weight, stride=1, padding=0):
+        P, S = padding, stride
+        if mistake.get("ignore_stride"):
+            S = 1
+        w = weight[:, :, ::-1, ::-1] if mistake.get("flip") else weight
+        xp = np.pad(x, ((0, 0), (0, 0), (P, P), (P, P)))
+        dxp, dw = np.zeros(xp.shape), np.zeros(weight.shape)
+        kH, kW = weight.shape[2:]
+        for i in range(dout.shape[2]):
+            for j in range(dout.shape[3]):
+                rows, cols = slice(i * S, i * S + kH), slice(j * S, j * S + kW)
+                spread = np.tensordot(dout[:, :, i, j], w, axes=([1], [0]))
+                if mistake.get("assign"):
+                    dxp[:, :, rows, cols] = spread
+                else:
+                    dxp[:, :, rows, cols] += spread
+                dw += np.tensordot(dout[:, :, i, j], xp[:, :, rows, cols], axes=([0], [0]))
+        dx = dxp if mistake.get("keep_padding") else dxp[:, :, P : P + x.shape[2],
+                                                         P : P + x.shape[3]]
+        db = dout.sum(axis=(0, 2, 3))
+        if mistake.get("db_mean"):
+            db = dout.mean(axis=(0, 2, 3))
+        if mistake.get("db_per_image"):
+            db = dout.sum(axis=(2, 3))
+        if mistake.get("dw_mean"):
+            dw = dw / x.shape[0]
+        return dx, dw, db
+
+    return wrong
+
+
+@pytest.mark.parametrize("mistake,message,points", [
+    ({"assign": True}, "windows overlap (stride < kernel)", 1),
+    ({"flip": True}, "the kernel is flipped", 0),
+    ({"keep_padding": True}, "that is the gradient of the padded input", 3),
+    ({"db_mean": True}, "db is the SUM of dout over N, H_out and W_out", 0),
+    ({"db_per_image": True}, "sum over the batch too", 0),
+    ({"dw_mean": True}, "do not divide by N", 2),  # two cases have one image
 ])
-def test_sobel_mistakes(wrong, message):
-    result = run("sobel_magnitude", wrong)
-    assert result.points < result.max_points and message in failures(result)
+def test_conv2d_backward_mistakes_are_named(mistake, message, points):
+    result = run("conv2d_backward", _backward(**mistake))
+    assert result.points == points and message in failures(result), result.messages
 
 
-def test_sobel_uint8_overflow_is_explained():
-    def uint8_gradients(image):
-        padded = np.pad(image, 1)
-        gx, gy = correlate2d(padded, SOBEL_X), correlate2d(padded, SOBEL_Y)
-        if image.dtype == np.uint8:  # stored in np.zeros_like(image): negatives wrap around
-            gx, gy = gx.astype(np.int64).astype(np.uint8), gy.astype(np.int64).astype(np.uint8)
-        return np.hypot(gx, gy, dtype=np.float64)
+def test_conv2d_backward_ignoring_the_stride_is_named():
+    def ignore_stride(dout, x, weight, stride=1, padding=0):
+        try:
+            return _backward(ignore_stride=True)(dout, x, weight, stride, padding)
+        except ValueError:  # a window past the input's edge
+            raise ValueError("the window does not fit") from None
 
-    result = run("sobel_magnitude", uint8_gradients)
-    assert result.points == 2 and "uint8 arithmetic wraps around" in failures(result)
-
-
-def test_conv_params_mistakes():
-    no_bias = run("conv_params", lambda i, o, k, bias=True: o * i * k * k)
-    assert no_bias.points == 1 and "expected 760, got 750: did you forget the biases" in failures(
-        no_bias)
-    depth = run("conv_params", lambda i, o, k, bias=True: o * (k * k + bias))
-    assert "its depth equals the input's" in failures(depth)
-    as_float = run("conv_params", lambda i, o, k, bias=True: float(conv_params(i, o, k, bias)))
-    assert as_float.points == 0 and "expected an int, got a float (1728.0)" in failures(as_float)
+    result = run("conv2d_backward", ignore_stride)
+    assert result.points == 3 and "use the stride when you place each window" in failures(result)
 
 
-def test_output_size_mistakes():
-    true_division = run("output_size", lambda n, k, stride=1, padding=0: (n - k + 2 * padding)
-                        / stride + 1)
-    assert true_division.points == 0 and "use integer arithmetic (//" in failures(true_division)
-    ceil = run("output_size", lambda n, k, stride=1, padding=0: math.ceil((n - k + 2 * padding)
-                                                                          / stride) + 1)
-    assert ceil.points == 1 and "PyTorch rounds down" in failures(ceil)
+def test_conv2d_backward_answers_that_are_not_three_arrays():
+    assert "expected a tuple (dx, dw, db), got a ndarray" in failures(
+        run("conv2d_backward", lambda d, x, w, stride=1, padding=0: x))
+    assert "of length 2" in failures(run("conv2d_backward", lambda *a, **k: (1, 2)))
+    swapped = run("conv2d_backward", lambda *a, **k: conv2d_backward(*a, **k)[::-1])
+    assert swapped.points == 0 and "dx: expected shape" in failures(swapped)
+
+
+@pytest.mark.parametrize("key,wrong,message", [
+    ("output_shape", (8, 16, 16, 16), "PyTorch rounds down"),
+    ("output_shape", (8, 16, 14, 14), "forget the padding"),
+    ("output_shape", (8, 15, 15, 16), "(N, C, H, W)"),
+    ("output_shape", [8, 16, 15], "a tuple of 4 ints"),
+    ("parameters", 1_200, "forget the biases"),
+    ("parameters", 416, "its depth equals the input's"),
+    ("terms_per_dw", 225, "dw sums over the batch too"),
+    ("terms_per_dw", 75, "products in one OUTPUT value"),
+    ("unseen_pixels", 64, "count it once"),
+    ("unseen_pixels", 0, "lay the windows out"),
+    ("max_windows", 9, "the kernel's area"),
+    ("max_windows", 2, "that is along one axis"),
+    ("max_windows", 9.0, "expected an int"),
+    ("max_windows", 7, "work it out again"),
+])
+def test_wrong_predictions_are_explained_without_the_answer(key, wrong, message):
+    answers = dict(conv_predictions(), **{key: wrong})
+    result = run("conv_predictions", lambda: answers)
+    assert result.points == 4 and message in failures(result)
+    assert str(conv_prediction_answers()[key]) not in failures(result)
+    missing = run("conv_predictions", lambda: {k: v for k, v in answers.items() if k != key})
+    assert f"the dict has no {key!r}" in failures(missing)
 
 
 # ----------------------------------------------------------------------- registry and report
 
 
 def test_check_prints_its_report_and_returns_nothing(capsys):
-    assert check("conv_params", conv_params) is None  # nothing to echo in a notebook cell
-    check("output_size", stub)
+    assert check("conv_predictions", conv_predictions) is None  # nothing to echo in a cell
+    check("conv2d_backward", stub)
     out = capsys.readouterr().out
-    assert "conv_params: 3/3 points" in out
-    assert f"output_size: 0/2 points\n  {NOT_IMPLEMENTED}" in out
+    assert "conv_predictions: 5/5 points" in out
+    assert f"conv2d_backward: 0/6 points\n  {NOT_IMPLEMENTED}" in out
 
 
 def test_unknown_check_names_list_the_known_ones():

@@ -1,11 +1,14 @@
-"""Checks of chapter 01's exercises (course_lib.grading.features: gradient histogram, LBP codes,
-bag of visual words): full marks for correct code, none for stubs, a specific message for each
-typical mistake, never an exception; and the exercise notebook (with the binary SVM count of
+"""Checks of chapter 01's exercises (course_lib.grading.features: gradient histogram, uniform LBP
+labels, bag of visual words): full marks for correct code, none for stubs, a specific message for
+each typical mistake, never an exception; and the exercise notebook (with the SVM training cost of
 grading/test_multiclass.py) grades full for its solutions and zero as stubs."""
 
 from __future__ import annotations
 
+from itertools import combinations
+
 import numpy as np
+import pytest
 from grading_contract import contract_tests, failure_messages
 
 from tools.notebooks import ROOT
@@ -26,22 +29,39 @@ def centred_gradients(patch):
     return gx, gy
 
 
-def gradient_histogram(patch, n_bins=9):
+def soft_gradient_histogram(patch, n_bins=9):
     gx, gy = centred_gradients(patch)
-    hist = np.zeros(n_bins)
+    width, hist = 180 / n_bins, np.zeros(n_bins)
+    centres = [(k + 0.5) * width for k in range(n_bins)]
     for m, a in zip(np.hypot(gx, gy).ravel(), np.degrees(np.arctan2(gy, gx)).ravel(), strict=True):
-        hist[int((a % 180) // (180 / n_bins)) % n_bins] += m
+        a %= 180
+        for k, c in enumerate(centres):  # the circular distance to each centre, in degrees
+            d = min(abs(a - c), 180 - abs(a - c))
+            hist[k] += m * max(0.0, 1 - d / width)
     return hist
 
 
-def lbp_codes(image):
+RING = [(0, 0), (0, 1), (0, 2), (1, 2), (2, 2), (2, 1), (2, 0), (1, 0)]  # clockwise from top left
+
+
+def _ring_bits(image, compare):
+    """{(i, j): the 8 bits of the window at (i, j), clockwise from the top left}."""
+    x = np.asarray(image, dtype=float)
+    return {(i, j): [int(compare(x[i + r, j + c], x[i + 1, j + 1])) for r, c in RING]
+            for i, j in np.ndindex(x.shape[0] - 2, x.shape[1] - 2)}
+
+
+def _labels(image, compare=lambda n, c: n >= c, most_changes=2, other=9):
     x = np.asarray(image, dtype=float)
     out = np.zeros((x.shape[0] - 2, x.shape[1] - 2), dtype=int)
-    ring = [(0, 0), (0, 1), (0, 2), (1, 2), (2, 2), (2, 1), (2, 0), (1, 0)]
-    for i, j in np.ndindex(out.shape):
-        win = x[i : i + 3, j : j + 3]
-        out[i, j] = sum(1 << k for k, (r, c) in enumerate(ring) if win[r, c] >= win[1, 1])
+    for (i, j), bits in _ring_bits(x, compare).items():
+        changes = sum(bits[k] != bits[k - 1] for k in range(8))  # bits[-1] is the last
+        out[i, j] = sum(bits) if changes <= most_changes else other
     return out
+
+
+def uniform_lbp(image):
+    return _labels(image)
 
 
 def bow_histogram(descriptors, vocabulary):
@@ -49,14 +69,16 @@ def bow_histogram(descriptors, vocabulary):
     return np.bincount(d.argmin(1), minlength=len(vocabulary)) / len(descriptors)
 
 
-def n_binary_svms(n_classes, scheme):
-    if n_classes == 2:
-        return 1
-    return n_classes if scheme == "ovr" else n_classes * (n_classes - 1) // 2
+def svm_training_cost(n_classes, n_per_class, scheme):
+    if scheme == "ovo" or n_classes == 2:
+        svms, each = len(list(combinations(range(n_classes), 2))), 2 * n_per_class
+    else:
+        svms, each = n_classes, n_classes * n_per_class
+    return {"svms": svms, "examples_each": each, "cost": svms * each * each}
 
 
-CORRECT = {"gradient_histogram": gradient_histogram, "lbp_codes": lbp_codes,
-           "bow_histogram": bow_histogram, "n_binary_svms": n_binary_svms}
+CORRECT = {"soft_gradient_histogram": soft_gradient_histogram, "uniform_lbp": uniform_lbp,
+           "bow_histogram": bow_histogram, "svm_training_cost": svm_training_cost}
 (
     test_the_set_is_complete,
     test_correct_code_full_marks_and_stubs_zero,
@@ -69,62 +91,108 @@ def _messages(name, fn):
     return failure_messages(SET, name, fn)
 
 
-def test_gradient_histogram_mistakes_are_named():
+def _votes(patch, n_bins, orientation=None, magnitude=None, split=True):
+    """A histogram built from the centred gradients, with pieces of it replaced."""
+    gx, gy = centred_gradients(patch)
+    a = (np.degrees(np.arctan2(gy, gx)) % 180 if orientation is None else orientation(gx, gy))
+    m = np.hypot(gx, gy) if magnitude is None else magnitude(gx, gy)
+    if not split:
+        return np.bincount((a // (180 / n_bins)).astype(int).ravel() % n_bins,
+                           weights=m.ravel(), minlength=n_bins)
+    t = a.ravel() / (180 / n_bins) - 0.5
+    low = np.floor(t).astype(int)
+    return (np.bincount(low % n_bins, weights=m.ravel() * (1 - (t - low)), minlength=n_bins)
+            + np.bincount((low + 1) % n_bins, weights=m.ravel() * (t - low), minlength=n_bins))
+
+
+def test_soft_histogram_mistakes_are_named():
+    def hard(patch, n_bins=9):
+        return _votes(patch, n_bins, split=False)
+
+    def no_wrap(patch, n_bins=9):
+        gx, gy = centred_gradients(patch)
+        a = np.degrees(np.arctan2(gy, gx)).ravel() % 180
+        t = np.clip(a / (180 / n_bins) - 0.5, 0, n_bins - 1)  # clamped at the end centres
+        low = np.minimum(np.floor(t).astype(int), n_bins - 2)
+        m = np.hypot(gx, gy).ravel()
+        return (np.bincount(low, weights=m * (1 - (t - low)), minlength=n_bins)
+                + np.bincount(low + 1, weights=m * (t - low), minlength=n_bins))
+
+    def edges_as_centres(patch, n_bins=9):
+        return _votes(patch, n_bins, orientation=lambda gx, gy: (
+            np.degrees(np.arctan2(gy, gx)) % 180 + 90 / n_bins))
+
     def flipped(patch, n_bins=9):
-        return gradient_histogram(np.flipud(np.asarray(patch, float)), n_bins)
+        return soft_gradient_histogram(np.flipud(np.asarray(patch, float)), n_bins)
 
     def counts(patch, n_bins=9):
-        gx, gy = centred_gradients(patch)
-        a = np.degrees(np.arctan2(gy, gx)) % 180
-        keep = np.hypot(gx, gy) > 0
-        return np.bincount((a[keep] // (180 / n_bins)).astype(int), minlength=n_bins)
-
-    def signed(patch, n_bins=9):
-        gx, gy = centred_gradients(patch)
-        a = np.degrees(np.arctan2(gy, gx)) % 360
-        return np.bincount((a // (360 / n_bins)).astype(int).ravel() % n_bins,
-                           weights=np.hypot(gx, gy).ravel(), minlength=n_bins)
+        return _votes(patch, n_bins, magnitude=lambda gx, gy: (np.hypot(gx, gy) > 0) * 1.0)
 
     def with_np_gradient(patch, n_bins=9):
         gy, gx = np.gradient(np.asarray(patch, float))
         a = np.degrees(np.arctan2(gy, gx)) % 180
-        return np.bincount((a // (180 / n_bins)).astype(int).ravel() % n_bins,
-                           weights=np.hypot(gx, gy).ravel(), minlength=n_bins)
+        t = a.ravel() / (180 / n_bins) - 0.5
+        low, m = np.floor(t).astype(int), np.hypot(gx, gy).ravel()
+        return (np.bincount(low % n_bins, weights=m * (1 - (t - low)), minlength=n_bins)
+                + np.bincount((low + 1) % n_bins, weights=m * (t - low), minlength=n_bins))
 
     def ignores_n_bins(patch, n_bins=9):
-        return gradient_histogram(patch)
+        return soft_gradient_histogram(patch)
 
-    assert "mirrored" in _messages("gradient_histogram", flipped)
-    assert "magnitude, not 1" in _messages("gradient_histogram", counts)
-    assert "unsigned" in _messages("gradient_histogram", signed)
-    assert "np.gradient" in _messages("gradient_histogram", with_np_gradient)
-    assert "expected shape (6,)" in _messages("gradient_histogram", ignores_n_bins)
+    name = "soft_gradient_histogram"
+    assert "whole vote went into one bin" in _messages(name, hard)
+    assert "wrap around" in _messages(name, no_wrap)
+    assert "not their edges" in _messages(name, edges_as_centres)
+    assert "mirrored" in _messages(name, flipped)
+    assert "magnitude, not 1" in _messages(name, counts)
+    assert "np.gradient" in _messages(name, with_np_gradient)
+    assert "expected shape (6,)" in _messages(name, ignores_n_bins)
 
 
-def test_lbp_mistakes_are_named():
-    def strict(image):
-        x = np.asarray(image, float)
-        return lbp_codes(x) - lbp_codes_ties(x)
+def test_the_reference_splits_votes_as_the_exercise_says():
+    from course_lib.grading.features import soft_gradient_histogram_reference
 
-    def lbp_codes_ties(x):  # the bits set by neighbours equal to the centre
-        out = np.zeros((x.shape[0] - 2, x.shape[1] - 2), dtype=int)
-        ring = [(0, 0), (0, 1), (0, 2), (1, 2), (2, 2), (2, 1), (2, 0), (1, 0)]
-        for i, j in np.ndindex(out.shape):
-            win = x[i : i + 3, j : j + 3]
-            out[i, j] = sum(1 << k for k, (r, c) in enumerate(ring) if win[r, c] == win[1, 1])
-        return out
+    vertical = np.zeros((6, 6))
+    vertical[:, 3:] = 1.0
+    hist = soft_gradient_histogram_reference(vertical)
+    assert hist[0] == hist[8] == pytest.approx(vertical.shape[0] * 2 / 2)  # 2 columns of m = 1
+    assert np.count_nonzero(hist) == 2
+    rows, cols = np.mgrid[0:7, 0:7]
+    ramp = soft_gradient_histogram_reference((rows - cols).astype(float))
+    assert ramp[6] == pytest.approx(3 * ramp[7])  # inside 135°; the border votes elsewhere
 
-    def reversed_bits(image):
-        codes = lbp_codes(image)
-        return np.array([[int(f"{c:08b}"[::-1], 2) for c in row] for row in codes])
 
-    def as_float(image):
-        return lbp_codes(image).astype(float)
+def test_uniform_labels_count_the_patterns_of_the_literature():
+    # Ojala et al. 2002: 58 of the 256 codes are uniform; with P = 8, P + 2 = 10 labels.
+    from course_lib.grading.features import UNIFORM_LABELS
 
-    assert "≥, not >" in _messages("lbp_codes", strict)
-    assert "bit order is reversed" in _messages("lbp_codes", reversed_bits)
-    assert "dtype" in _messages("lbp_codes", as_float)
-    assert "expected shape (1, 1)" in _messages("lbp_codes", lambda img: np.asarray(img))
+    assert np.count_nonzero(UNIFORM_LABELS != 9) == 58
+    assert sorted(set(UNIFORM_LABELS.tolist())) == list(range(10))
+    image = np.random.default_rng(0).random((12, 11))
+    for turns in (1, 2, 3):  # a 90° turn moves every neighbour two places round the ring
+        np.testing.assert_array_equal(uniform_lbp(np.rot90(image, turns)),
+                                      np.rot90(uniform_lbp(image), turns))
+
+
+def test_uniform_lbp_mistakes_are_named():
+    def plain_codes(image):
+        return np.array([[sum(b << k for k, b in enumerate(bits)) for bits in row]
+                         for row in _grid(image)])
+
+    def _grid(image):
+        bits = _ring_bits(image, lambda n, c: n >= c)
+        h, w = np.asarray(image).shape
+        return [[bits[i, j] for j in range(w - 2)] for i in range(h - 2)]
+
+    assert "≥, not >" in _messages("uniform_lbp", lambda im: _labels(im, lambda n, c: n > c))
+    assert "other way round" in _messages("uniform_lbp",
+                                          lambda im: _labels(im, lambda n, c: c >= n))
+    assert "plain 8-bit LBP codes" in _messages("uniform_lbp", plain_codes)
+    assert "gets the label 9" in _messages("uniform_lbp", lambda im: _labels(im, most_changes=8))
+    assert "not none" in _messages("uniform_lbp", lambda im: _labels(im, most_changes=0))
+    assert "not 10" in _messages("uniform_lbp", lambda im: _labels(im, other=10))
+    assert "dtype" in _messages("uniform_lbp", lambda im: uniform_lbp(im).astype(float))
+    assert "expected shape (1, 1)" in _messages("uniform_lbp", lambda im: np.asarray(im))
 
 
 def test_bow_mistakes_are_named():

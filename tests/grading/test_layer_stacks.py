@@ -19,6 +19,7 @@ from course_lib.grading.layer_stacks import (
     KERAS_MNIST,
     STRIDED,
     VGG_STYLE,
+    check_budget_stack,
     check_stack_mult_adds,
     check_stack_params,
     check_stack_shapes,
@@ -92,7 +93,7 @@ def test_solutions_earn_full_marks_and_stubs_nothing(check, solution):
     stub = check(_stub, verbose=False)
     assert stub.points == 0 and stub.messages == [NOT_IMPLEMENTED]
     assert {c.name: c.max_points for c in EXERCISE_SETS["layer_stacks"]} == {
-        "stack_shapes": 3, "stack_params": 3, "stack_mult_adds": 3}
+        "stack_shapes": 3, "stack_params": 3, "stack_mult_adds": 3, "budget_stack": 4}
 
 
 def _no_channels_for_pool(shape, layers):
@@ -144,8 +145,10 @@ def test_checks_never_raise():
     def explode(*args):
         raise RuntimeError("boom")
 
-    for check in (check_stack_shapes, check_stack_params, check_stack_mult_adds):
-        for fn in (explode, "text", lambda *a: None, lambda *a: [object()]):
+    for check in (check_stack_shapes, check_stack_params, check_stack_mult_adds,
+                  check_budget_stack):
+        for fn in (explode, "text", lambda *a: None, lambda *a: [object()], lambda *a: 7,
+                   lambda *a: [("conv", 0, 3, 1, 1)], lambda *a: [("pool", 3, 1)] * 20):
             result = check(fn, verbose=False)
             assert result.points == 0 and result.messages
 
@@ -153,10 +156,57 @@ def test_checks_never_raise():
 def test_exercise_notebooks_are_generated_and_the_source_shows_full_marks(repo_root):
     assert_generated_with_full_marks(
         "layer_stacks", repo_root / "exercises/source/13_summary_glossary.ipynb",
-        repo_root / "exercises/13_summary_glossary.ipynb", stubs=3)
+        repo_root / "exercises/13_summary_glossary.ipynb", stubs=4)
 
 
 def test_check_names_are_unique_across_exercise_sets():
     # Notebooks call check(name, fn) without their set, and the first set with that name wins.
     names = [c.name for checks in EXERCISE_SETS.values() for c in checks]
     assert len(names) == len(set(names)), sorted(n for n in names if names.count(n) > 1)
+
+
+# ------------------------------------------------------------------------------- budget_stack
+
+# Strided first, then pooling: (10, 1, 1), field 89, 17,226 parameters, 564,480 multiply-adds.
+DESIGN = [("conv", 16, 3, 2, 1), ("pool", 2, 2), ("conv", 32, 3, 1, 1), ("pool", 2, 2),
+          ("conv", 32, 3, 1, 1), ("pool", 2, 2), ("conv", 10, 3, 1, 1), ("pool", 2, 2)]
+
+
+def field(layers):
+    r, j = 1, 1
+    for spec in layers:
+        k, s = (spec[2], spec[3]) if spec[0] == "conv" else (spec[1], spec[2])
+        r, j = r + (k - 1) * j, j * s
+    return r
+
+
+def test_the_design_meets_the_brief_by_independent_counts():
+    assert trace((3, 32, 32), DESIGN)[-1] == (10, 1, 1) and field(DESIGN) == 89
+    assert params(3, DESIGN) == 17_226 and mult_adds((3, 32, 32), DESIGN) == 564_480
+    result = check_budget_stack(lambda: DESIGN, verbose=False)
+    assert result.passed and result.points == 4, result.messages
+    assert check_budget_stack(_stub, verbose=False).messages == [NOT_IMPLEMENTED]
+
+
+# VGG-like at full resolution: 33,834 parameters, 2,811,904 multiply-adds (field 47 ≥ 32).
+WIDE = [("conv", 16, 3, 1, 1), ("pool", 2, 2), ("conv", 32, 3, 1, 1), ("pool", 2, 2),
+        ("conv", 64, 3, 1, 1), ("pool", 2, 2), ("conv", 10, 3, 1, 1), ("pool", 2, 2),
+        ("pool", 2, 2)]
+# Cheap but short-sighted: after one 3×3 convolution, 1×1 windows with stride 2 only subsample.
+NEAR = [("conv", 10, 3, 2, 1)] + [("pool", 1, 2)] * 4
+
+
+@pytest.mark.parametrize(("layers", "points", "hint"), [
+    (WIDE, 2, "over the budget of 20,000"),
+    (WIDE, 2, "shrink the maps before the wide layers"),
+    (NEAR, 3, "each score sees only"),
+    ([("conv", 10, 32, 1, 0)], 0, "kernels are at most 3×3"),
+    (DESIGN[:-1], 0, "shrink the maps to 1×1"),
+    ([("conv", 12, *s[2:]) if s[1] == 10 else s for s in DESIGN], 0, "10 filters"),
+    ([("conv", 16, 3, 2)], 0, "write ('conv', out_channels"),
+    ([("pool", 3, 2)] * 7, 0, "does not fit"),
+    ([], 0, "non-empty list"),
+])
+def test_design_mistakes_are_named(layers, points, hint):
+    result = check_budget_stack(lambda: layers, verbose=False)
+    assert result.points == points and hint in "\n".join(result.messages), result.messages

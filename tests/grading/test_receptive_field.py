@@ -1,14 +1,21 @@
-"""Chapter 04's exercise checks (output_size_strict, same_padding, receptive_field): full marks for
+"""Chapter 04's exercise checks (output_size_strict, same_padding, receptive_field, design_stack):
+full marks for
 correct code, none for stubs, a specific message for each typical mistake, never an exception;
 and the exercise notebook: its solutions score full marks, its student copy zero."""
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 from grading_contract import assert_check_contract, assert_notebook_contract, failures, run
 
 from course_lib.grading import EXERCISE_SETS
-from course_lib.grading.receptive_field import receptive_field_reference
+from course_lib.grading.receptive_field import (
+    fewest_weights,
+    receptive_field_reference,
+    stack_weights,
+)
 from tools.notebooks import ROOT
 
 SET = "padding_stride_receptive_field"
@@ -39,8 +46,12 @@ def receptive_field(layers):
     return r
 
 
+def design_stack():
+    return [(3, 1), (2, 2), (2, 2), (3, 1), (3, 1), (3, 1)]
+
+
 CORRECT = {"output_size_strict": output_size_strict, "same_padding": same_padding,
-           "receptive_field": receptive_field}
+           "receptive_field": receptive_field, "design_stack": design_stack}
 NAMES = [c.name for c in EXERCISE_SETS[SET]]
 ODD_RETURNS = [None, "text", 2.5, [1], -1, True]
 
@@ -48,7 +59,7 @@ ODD_RETURNS = [None, "text", 2.5, [1], -1, True]
 
 
 
-def test_the_set_has_the_three_exercises():
+def test_the_set_has_the_four_exercises():
     assert NAMES == list(CORRECT)
 
 
@@ -122,6 +133,35 @@ def test_receptive_field_own_stride_mistake():
 
     result = run("receptive_field", own_stride)
     assert result.points == 1 and "multiply by the strides of the layers below" in failures(result)
+
+
+# ---------------------------------------------------------------------------------- the design
+
+
+def test_fewest_weights_is_the_least_over_every_valid_stack():
+    # Every stack of up to 7 layers from (k, 1), k = 3, 5, 7 and (2, 2), by brute force.
+    blocks = [(3, 1), (5, 1), (7, 1), (2, 2)]
+    best = min(stack_weights(list(s)) for n in range(1, 8)
+               for s in itertools.product(blocks, repeat=n)
+               if s[0] != (2, 2) and s.count((2, 2)) <= 2 and receptive_field(s) >= 28)
+    assert fewest_weights() == best == 36
+    assert receptive_field(design_stack()) == 30
+
+
+@pytest.mark.parametrize("stack,points,message", [
+    ([(3, 1)] * 14, 2, "a valid stack that sees 28 pixels with fewer exists"),
+    ([(3, 1), (2, 2), (2, 2), (3, 1), (5, 1)], 2, "Σ k² = 43"),
+    ([(3, 1), (2, 2), (3, 1), (2, 2), (3, 1), (3, 1)], 1, "sees 26×26 pixels, fewer than 28"),
+    ([(2, 2), (2, 2), (3, 1), (3, 1), (3, 1)], 0, "the first layer must be a convolution"),
+    ([(3, 1)] + [(2, 2)] * 3 + [(3, 1)] * 2, 0, "3 poolings: at most 2"),
+    ([(3, 1), (2, 2), (2, 2), (4, 1), (3, 1), (3, 1)], 0, "(4, 1) is neither a convolution"),
+    ([(3, 1), (3, 2)], 0, "(3, 2) is neither"),
+    ([3, 3], 0, "3 is not a (kernel_size, stride) pair"),
+    ([], 0, "a non-empty list"),
+])
+def test_design_mistakes_are_named(stack, points, message):
+    result = run("design_stack", lambda: stack)
+    assert result.points == points and message in failures(result), result.messages
 
 
 # --------------------------------------------------------------------------------- notebooks

@@ -1,6 +1,6 @@
 """Checks of the chapter 10 exercises (residual_block, basic_block_weights, bottleneck_weights,
-stage_shapes): solutions earn full marks, stubs nothing, typical mistakes their own message, and
-no check ever raises."""
+stage_shapes, stage_receptive_fields): solutions earn full marks, stubs nothing, typical
+mistakes their own message, and no check ever raises."""
 
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from course_lib.grading.core import NOT_IMPLEMENTED
 from course_lib.grading.residual import (
     basic_block_weights_reference,
     bottleneck_weights_reference,
+    stage_receptive_fields_reference,
     stage_shapes_reference,
 )
 from course_lib.models import BasicBlock, Bottleneck, resnet
+from course_lib.receptive_field import Layer, receptive_field
 
 # ------------------------------------------------------------ answers, written independently
 
@@ -72,8 +74,27 @@ def stage_shapes(image_size, bottleneck=False):
     return shapes
 
 
+def stage_receptive_fields(blocks, bottleneck=False, skip_pool=False, one_conv=False):
+    """Walk the longest path: r += (k − 1)·j, then j *= s."""
+    layers = [[(7, 2)], [] if skip_pool else [(3, 2)]]
+    for stage, n in enumerate(blocks):
+        path = []
+        for b in range(n):
+            s = 2 if stage and not b else 1
+            block = [(1, 1), (3, s), (1, 1)] if bottleneck else [(3, s), (3, 1)]
+            path += [(3, s)] if one_conv else block
+        layers.append(path)
+    r, j, out = 1, 1, []
+    for part in layers:
+        for k, s in part:
+            r, j = r + (k - 1) * j, j * s
+        out.append(r)
+    return out
+
+
 CORRECT = {"residual_block": residual_block, "basic_block_weights": basic_block_weights,
-           "bottleneck_weights": bottleneck_weights, "stage_shapes": stage_shapes}
+           "bottleneck_weights": bottleneck_weights, "stage_shapes": stage_shapes,
+           "stage_receptive_fields": stage_receptive_fields}
 NAMES = [c.name for c in EXERCISE_SETS["resnet"]]
 
 
@@ -102,7 +123,7 @@ def test_references_agree_with_the_models():
 
 def test_registered_set():
     assert NAMES == ["residual_block", "basic_block_weights", "bottleneck_weights",
-                     "stage_shapes"]
+                     "stage_shapes", "stage_receptive_fields"]
 
 
 @pytest.mark.parametrize("name", NAMES)
@@ -176,4 +197,60 @@ def _no_pool(size, bottleneck=False):
 ])
 def test_stage_shape_mistakes(wrong, message):
     result = run("stage_shapes", wrong)
+    assert result.points < result.max_points and message in failures(result)
+
+
+# ---------------------------------------------------------------------------- receptive fields
+
+
+def test_receptive_field_reference_agrees_with_the_library_and_published_values():
+    # ResNet-18 and ResNet-50 end at 435 and 427 pixels (Araujo et al., Distill 2019).
+    assert stage_receptive_fields_reference((2, 2, 2, 2)) == [7, 11, 43, 99, 211, 435]
+    assert stage_receptive_fields_reference((3, 4, 6, 3), True)[-1] == 427
+    chain = [Layer(7, 2), Layer(3, 2)] + [Layer(3, 2 if i in (4, 8, 12) else 1)
+                                          for i in range(16)]
+    assert receptive_field(chain)[-1].size == 435
+
+
+def _shortcut_path(blocks, bottleneck=False):
+    out, r, j = [7, 11], 11, 4
+    for stage in range(4):
+        if stage:
+            j *= 2
+        out.append(r)
+    return out
+
+
+def _late_jump(blocks, bottleneck=False):
+    r, j, out = 1, 1, []
+    for part in ([(7, 2)], [(3, 2)]):
+        for k, s in part:
+            j *= s
+            r += (k - 1) * j
+        out.append(r)
+    for stage, n in enumerate(blocks):
+        for b in range(n):
+            for k, s in ([(3, 2 if stage and not b else 1), (3, 1)]):
+                j *= s
+                r += (k - 1) * j
+        out.append(r)
+    return out
+
+
+@pytest.mark.parametrize("wrong, message", [
+    (_shortcut_path, "along the shortcuts only"),
+    (lambda blocks, bottleneck=False: stage_receptive_fields(blocks, False), "one 3×3"),
+    (lambda blocks, bottleneck=False: stage_receptive_fields(blocks, bottleneck, one_conv=True),
+     "two 3×3 convolutions"),
+    (lambda blocks, bottleneck=False: stage_receptive_fields(blocks, bottleneck, skip_pool=True),
+     "max pool"),
+    (_late_jump, "add (k − 1)·j with the jump j of the layers before"),
+    (lambda blocks, bottleneck=False: [float(v) + 0.5 for v in stage_receptive_fields(blocks)],
+     "6 whole numbers"),
+    (lambda blocks, bottleneck=False: stage_receptive_fields(blocks, bottleneck)[2:],
+     "6 whole numbers"),
+    (lambda blocks, bottleneck=False: 435, "list of 6 ints"),
+])
+def test_receptive_field_mistakes(wrong, message):
+    result = run("stage_receptive_fields", wrong)
     assert result.points < result.max_points and message in failures(result)

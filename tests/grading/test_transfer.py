@@ -1,6 +1,7 @@
 """Transfer-learning checks: full marks for correct code, none for stubs, a specific message for
 each typical mistake (head frozen too, tensors counted instead of elements, BN in train mode, no
-no_grad, swapped rates, frozen parameters in a group), and no crash whatever the function does."""
+no_grad, swapped rates, frozen parameters in a group, running statistics or weight decay
+mispredicted), and no crash whatever the function does."""
 
 from __future__ import annotations
 
@@ -44,8 +45,18 @@ def base_head_groups(model, base_lr, head_lr):
     return [{"params": base, "lr": base_lr}, {"params": head, "lr": head_lr}]
 
 
+def predict_fine_tuning():
+    def groups(conv, affine, stats):
+        return {"conv_weights": conv, "bn_affine": affine, "bn_running_stats": stats, "head": True}
+
+    return {"frozen_train_mode": groups(False, False, True),
+            "frozen_eval_base": groups(False, False, False),
+            "frozen_weight_decay": groups(False, False, False),
+            "nothing_frozen_eval": groups(True, True, False)}
+
+
 CORRECT = {"freeze_all_but_head": freeze_all_but_head, "features_no_grad": features_no_grad,
-           "base_head_groups": base_head_groups}
+           "base_head_groups": base_head_groups, "predict_fine_tuning": predict_fine_tuning}
 NAMES = [c.name for c in EXERCISE_SETS[SET]]
 
 
@@ -122,6 +133,44 @@ MISTAKES = [
     ("base_head_groups", _with_frozen, "leave frozen parameters out"),
     ("base_head_groups", _no_rates, "its own 'lr'"),
 ]
+
+
+def _changed(scenario, group, value):
+    def answer():
+        got = predict_fine_tuning()
+        got[scenario][group] = value
+        return got
+
+    return answer
+
+
+def _without(scenario):
+    def answer():
+        got = predict_fine_tuning()
+        del got[scenario]
+        return got
+
+    return answer
+
+
+MISTAKES += [
+    ("predict_fine_tuning", _changed("frozen_train_mode", "bn_running_stats", False),
+     "bn_running_stats is wrong: running statistics are buffers"),
+    ("predict_fine_tuning", _changed("frozen_weight_decay", "conv_weights", True),
+     "conv_weights is wrong: an optimizer step moves a parameter only when"),
+    ("predict_fine_tuning", _changed("nothing_frozen_eval", "bn_affine", False),
+     "bn_affine is wrong"),
+    ("predict_fine_tuning", _changed("frozen_eval_base", "head", 1), "must be True or False"),
+    ("predict_fine_tuning", _without("frozen_eval_base"), "expected a dict with the keys"),
+    ("predict_fine_tuning", lambda: {s: {} for s in predict_fine_tuning()}, "each True"),
+]
+
+
+def test_the_prediction_check_runs_each_scenario():
+    from course_lib.grading.transfer import SCENARIOS, what_one_step_changes
+
+    seen = {s: what_one_step_changes(s) for s in SCENARIOS}
+    assert seen == predict_fine_tuning()
 
 
 @pytest.mark.parametrize("name,fn,message", MISTAKES)
