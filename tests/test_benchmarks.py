@@ -151,6 +151,8 @@ def _row_call(run, monkeypatch) -> dict:
         raise _Called
 
     monkeypatch.setattr(reference_runs, function.__name__, stand_in)
+    monkeypatch.setattr(reference_runs, "_RESULTS", {})  # no call shared with another test
+    monkeypatch.setattr(reference_runs, "_LOAD", {})
     with pytest.raises(_Called):
         run.experiment(get_profile("smoke"), 0, torch.device("cpu"))
     monkeypatch.undo()
