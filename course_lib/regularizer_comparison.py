@@ -152,6 +152,7 @@ class RegularizerComparison:
         panels = (("train_loss", "training loss (dropout active), log scale"),
                   ("test_loss", "test loss"), ("test_acc", "test accuracy (%)"))
         for ax, (metric, label) in zip(axes, panels, strict=True):
+            later: list[np.ndarray] = []  # each band from `first` on: the test-loss axis fits it
             for i, reg in enumerate(REGULARIZERS):
                 curves = np.array([self.run(reg, s).history.column(metric)
                                    for s in self.spec.seeds], dtype=float)  # (seeds, epochs)
@@ -161,8 +162,16 @@ class RegularizerComparison:
                 ax.plot(epochs, curves.mean(0), color=f"C{i}", lw=1.8, label=reg)
                 ax.fill_between(epochs, curves.min(0), curves.max(0), color=f"C{i}",
                                 alpha=0.2, lw=0)
+                first = curves.shape[1] // 3  # (0-based) the first third is the steep fall
+                later.append(curves[:, first:])
             if metric == "train_loss":
                 ax.set_yscale("log")
+            if metric == "test_loss" and first > 0:
+                # The first epochs' losses are far above the rest and would flatten the later
+                # rise that shows overfitting: the axis fits the last two thirds, as labelled.
+                lo, hi = min(c.min() for c in later), max(c.max() for c in later)
+                ax.set_ylim(lo - 0.05 * (hi - lo), hi + 0.05 * (hi - lo))
+                label = f"test loss (axis fits epochs {first + 1} on)"
             ax.set_xlabel("epoch")
             ax.set_ylabel(label)
             ax.xaxis.set_major_locator(MaxNLocator(integer=True))
