@@ -14,6 +14,7 @@ from typing import Any
 
 import numpy as np
 
+from .answers import answer_case
 from .core import Case, CaseFailure, CheckResult, call, expect_int, run_cases
 
 __all__ = [
@@ -137,15 +138,7 @@ def _judge(got: Any, expected: Any, key: str) -> None:
 
 
 def _prediction_case(label: str, key: str) -> Case:
-    def run(fn: Callable[..., Any]) -> None:
-        answers = call(fn)
-        if answers is None:
-            raise CaseFailure("returned None: did you forget the `return` statement?")
-        if not isinstance(answers, dict):
-            raise CaseFailure(f"expected a dict of predictions, got a {type(answers).__name__}")
-        if key not in answers:
-            raise CaseFailure(f"the dict has no {key!r}")
-        got = answers[key]
+    def grade(got: Any) -> None:
         if key == "output_shape":
             if not isinstance(got, tuple | list) or len(got) != 4 or not all(
                     isinstance(v, int | np.integer) and not isinstance(v, bool) for v in got):
@@ -155,7 +148,7 @@ def _prediction_case(label: str, key: str) -> Case:
             raise CaseFailure(f"expected an int, got {got!r}")
         _judge(got if key == "output_shape" else int(got), conv_prediction_answers()[key], key)
 
-    return Case(label, run)
+    return answer_case(label, key, grade)
 
 
 def check_conv_predictions(fn: Callable[..., Any], verbose: bool = True) -> CheckResult:

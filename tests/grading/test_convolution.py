@@ -320,7 +320,7 @@ def test_wrong_predictions_are_explained_without_the_answer(key, wrong, message)
     assert result.points == 4 and message in failures(result)
     assert str(conv_prediction_answers()[key]) not in failures(result)
     missing = run("conv_predictions", lambda: {k: v for k, v in answers.items() if k != key})
-    assert f"the dict has no {key!r}" in failures(missing)
+    assert f"the dict has no key {key!r}" in failures(missing)
 
 
 # ----------------------------------------------------------------------- registry and report
