@@ -108,3 +108,13 @@ def test_the_grader_finds_no_library_import_in_the_setup_cell():
     from course_lib.grading.imports import copied
 
     assert copied([setup_cell_source("https://example.org/c")], "convolution", []) == ({}, [])
+
+
+@pytest.mark.parametrize("path", CHAPTERS, ids=_ids(CHAPTERS))
+def test_no_chapter_code_line_is_wider_than_88_characters(path):
+    """The book shows a chapter's code at about 88 characters before scrolling sideways."""
+    nb = nbformat.read(path, as_version=4)
+    wide = [f"cell {i}: {len(line)} characters: {line.strip()[:60]}…"
+            for i, cell in enumerate(nb.cells) if cell.cell_type == "code"
+            for line in cell.source.splitlines() if len(line) > 88]
+    assert not wide, "\n".join(wide)
