@@ -2,7 +2,7 @@
 returns the gradients (dx, dw, db) of L = Σ dout · conv2d(x, weight, bias, stride, padding).
 
 References are torch autograd in float64 and, on one case, central differences
-(`numerical.numerical_gradient`); typical mistakes are recognised by a loop that scatters each
+(`numerics.numerical_gradient`); typical mistakes are recognised by a loop that scatters each
 output's gradient over its window with the mistake built in.
 """
 
@@ -15,9 +15,9 @@ import numpy as np
 import torch
 import torch.nn.functional as F
 
+from ..numerics import numerical_gradient
 from .convolution import torch_conv2d
 from .core import Case, CaseFailure, CheckResult, call, expect_array, run_cases
-from .numerical import numerical_gradient
 
 __all__ = ["check_conv2d_backward", "conv2d_gradients"]
 
@@ -35,9 +35,12 @@ def conv2d_gradients(
         def loss(x_: np.ndarray, w_: np.ndarray, b_: np.ndarray) -> float:
             return float((dout * torch_conv2d(x_, w_, b_, stride, padding)).sum())
 
-        return (numerical_gradient(lambda a: loss(a, weight, bias), x),
-                numerical_gradient(lambda a: loss(x, a, bias), weight),
-                numerical_gradient(lambda a: loss(x, weight, a), bias))
+        def at(a: np.ndarray) -> np.ndarray:  # a float64 copy: numerical_gradient edits it
+            return np.array(a, dtype=np.float64)
+
+        return (numerical_gradient(lambda a: loss(a, weight, bias), at(x), h=1e-6),
+                numerical_gradient(lambda a: loss(x, a, bias), at(weight), h=1e-6),
+                numerical_gradient(lambda a: loss(x, weight, a), at(bias), h=1e-6))
     t = [torch.tensor(np.asarray(a, dtype=np.float64), requires_grad=True)
          for a in (x, weight, bias)]
     y = F.conv2d(*t, stride=stride, padding=padding)

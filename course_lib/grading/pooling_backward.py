@@ -3,7 +3,7 @@
 L = Σ dout · pool(x) (floor mode, no padding).
 
 References are torch autograd in float64 and, on one case each, central differences
-(`numerical.numerical_gradient`); the inputs have no ties, so the maximum of a window is unique
+(`numerics.numerical_gradient`); the inputs have no ties, so the maximum of a window is unique
 and max pooling is differentiable there. Mistakes are recognised by a loop over the windows that
 has the mistake built in.
 """
@@ -16,8 +16,8 @@ from typing import Any
 import numpy as np
 import torch
 
+from ..numerics import numerical_gradient
 from .core import Case, CheckResult, call, expect_array, run_cases
-from .numerical import numerical_gradient
 from .pooling import POOLING_X, torch_pool2d
 
 __all__ = ["check_avg_pool2d_backward", "check_max_pool2d_backward", "pool2d_gradient"]
@@ -28,8 +28,9 @@ def pool2d_gradient(kind: str, dout: np.ndarray, x: np.ndarray, kernel_size: int
     """∂/∂x of Σ dout · {kind}_pool2d(x) (kind "max" or "avg"), by autograd in float64 or by
     central differences of the forward pass."""
     if numerical:
-        return numerical_gradient(
-            lambda a: float((dout * torch_pool2d(kind, a, kernel_size, stride)).sum()), x)
+        return numerical_gradient(  # on a float64 copy: numerical_gradient edits its input
+            lambda a: float((dout * torch_pool2d(kind, a, kernel_size, stride)).sum()),
+            np.array(x, dtype=np.float64), h=1e-6)
     t = torch.tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
     pool = torch.nn.functional.max_pool2d if kind == "max" else torch.nn.functional.avg_pool2d
     pool(t, kernel_size, stride).backward(torch.tensor(np.asarray(dout, dtype=np.float64)))
