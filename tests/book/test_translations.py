@@ -34,3 +34,23 @@ def test_page_uses_the_glossary_terms(entry):
     misses = term_misses(catalog_of(entry))
     assert not misses, f"{entry}: {len(misses)} glossary terms not used:\n  " + "\n  ".join(
         map(str, misses[:15]))
+
+
+def test_glossary_english_column_stays_english():
+    """Sphinx keeps one translation per message: a glossary term that also appears elsewhere on
+    chapter 13 with a Korean translation (say a table cell "convolution") would put Korean into
+    the glossary's English column. Every English term must translate to itself."""
+    from babel.messages.pofile import read_po
+
+    from course_lib.glossary import GLOSSARY
+
+    path = catalog_of("chapters/13_summary_glossary")
+    with path.open("rb") as f:
+        catalog = read_po(f)
+    wrong = []
+    for term in GLOSSARY:
+        message = catalog.get(term.en.replace("|", "\\|"))
+        if message is not None and message.string not in ("", message.id):
+            wrong.append(f"{term.en!r} -> {message.string!r}")
+    assert not wrong, "English glossary terms translated on the Korean page:\n  " + "\n  ".join(
+        wrong)
