@@ -70,6 +70,7 @@ def run_one(run: ReferenceRun, profile_name: str, device: torch.device,
         "train accuracy": [o.train_acc for o in outcomes],
         "test accuracy": [o.test_acc for o in outcomes] if tested else None,
         "s / epoch": statistics.median(r.seconds for o in outcomes for r in o.history),
+        "threads": torch.get_num_threads() if device.type == "cpu" else None,
         "load": [round(loads[0][0], 2), round(loads[-1][1], 2)],
         "peak memory": peak, "device": _device_name(device),
         "date": datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d"),
@@ -118,10 +119,10 @@ def render(results: list[dict]) -> str:
         "machine is fully busy at 2), and a time per epoch measured at a high load is an upper "
         "bound, not the cost of the run on an idle machine. Rows of one chapter that come from "
         "one call of its function (all conditions at once) show that call's load. A dash: the "
-        "row was measured before the load was recorded. The `quick` CPU rows of 2026-12-05 ran "
-        "one after another with one torch thread (`OMP_NUM_THREADS=1`) at the lowest "
-        "scheduling priority (`nice -n 19`), so their times per epoch are single-core times "
-        "under load.",
+        "row was measured before the load was recorded. The threads column gives the number of "
+        "torch CPU threads the run used (`--threads`; a dash for a GPU run). The CPU rows of "
+        "2026-12-05 ran one after another at the lowest scheduling priority (`nice -n 19`), "
+        "so a row with one thread shows single-core times under load.",
         "",
         ReferenceTable(results).to_markdown() if results else "(no rows measured yet)",
         "",

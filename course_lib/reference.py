@@ -21,10 +21,11 @@ __all__ = ["COLUMNS", "OPTIONAL_COLUMNS", "RESULTS", "ReferenceTable", "accuracy
 RESULTS = Path(__file__).with_name("reference_results.json")
 # Columns of the tables, in order; each is a key of a stored row.
 COLUMNS = ("chapter", "model", "dataset", "profile", "train images", "test images", "epochs",
-           "seeds", "train accuracy", "test accuracy", "s / epoch", "load", "peak memory",
-           "device", "date")
-# Columns a row measured before they were recorded may lack (its cell shows "–").
-OPTIONAL_COLUMNS = ("load",)
+           "seeds", "train accuracy", "test accuracy", "s / epoch", "threads", "load",
+           "peak memory", "device", "date")
+# Columns a row measured before they were recorded may lack (its cell shows "–"); "threads" is
+# torch's CPU thread count, None for a GPU run.
+OPTIONAL_COLUMNS = ("threads", "load")
 # Larger profiles first: the row a chapter shows by default is the largest one stored.
 _PROFILE_ORDER = ("full", "extended", "quick", "smoke")
 
@@ -66,8 +67,10 @@ def cell(column: str, row: dict) -> str:
     """One table cell as text: accuracies as mean ± sd over seeds, memory in MiB, the 1-minute
     load average at the start and end of the run as "start → end"."""
     value = row.get(column) if column in OPTIONAL_COLUMNS else row[column]
+    if value is None and column in OPTIONAL_COLUMNS:
+        return "–"
     if column == "load":
-        return "–" if value is None else f"{value[0]:.1f} → {value[1]:.1f}"
+        return f"{value[0]:.1f} → {value[1]:.1f}"
     if column in ("train accuracy", "test accuracy"):
         if value is None:
             return "–"

@@ -15,7 +15,8 @@ def _row(run="r", profile="quick", device="cpu", test=(0.9, 0.92, 0.94)):
             "command": f"python -m benchmarks.reference_results --profile {profile} --only {run}",
             "profile": profile, "train images": 5000, "test images": 1000, "epochs": 6,
             "seeds": list(range(len(test))), "train accuracy": [0.5] * len(test),
-            "test accuracy": list(test), "s / epoch": 2.25, "load": [3.04, 9.96],
+            "test accuracy": list(test), "s / epoch": 2.25, "threads": 2,
+            "load": [3.04, 9.96],
             "peak memory": 3 * 2**20,
             "device": device, "date": "2026-12-04"}
 
@@ -40,6 +41,7 @@ def test_cells_show_mean_and_sd_over_seeds():
     assert cell("test accuracy", {**row, "test accuracy": None}) == "–"
     assert cell("load", row) == "3.0 → 10.0"
     assert cell("load", {k: v for k, v in row.items() if k != "load"}) == "–"  # an older row
+    assert cell("threads", row) == "2" and cell("threads", {**row, "threads": None}) == "–"
     with pytest.raises(ValueError, match="no test accuracy"):
         accuracy({**row, "test accuracy": None})
 
