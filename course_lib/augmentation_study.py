@@ -128,7 +128,7 @@ def augmentation_study(
             config = TrainConfig.for_profile(profile, epochs=epochs, optimizer="adamw", lr=1e-3,
                                              weight_decay=0.0, schedule="constant", seed=seed)
             history = fit(model, batches, val_batches, config, device=device, progress=False,
-                          on_epoch_end=keep_best)
+                          on_epoch_end=keep_best, on_interrupt="raise")
             model.load_state_dict(best["state"])
             study.runs[name].append(SeedResult(
                 best["epoch"], best["acc"], evaluate(model, test_batches)["acc"],

@@ -134,7 +134,8 @@ def bn_learning_rate_sweep(
                 config = TrainConfig.for_profile(profile, epochs=epochs, lr=lr, weight_decay=0.0,
                                                  schedule="constant", momentum=momentum,
                                                  nesterov=False, seed=seed)
-                history = fit(model, batches, None, config, device=device, progress=False)
+                history = fit(model, batches, None, config, device=device, progress=False,
+                              on_interrupt="raise")
                 nan = not math.isfinite(history[-1].train_loss)
                 acc = evaluate(model, test_batches)["acc"]
                 result.acc[c][i].append(acc)

@@ -108,7 +108,7 @@ def _one_seed(model: str, train: ImageSet, test: ImageSet, config: TrainConfig,
         torch.manual_seed(seed)
         net = LAYOUT_MODELS[model]()
         history = fit(net, batches(train_images, shuffle=True), batches(test_images), config,
-                      device=device, progress=False)
+                      device=device, progress=False, on_interrupt="raise")
         return net, history
 
     net, history = trained(train, test)

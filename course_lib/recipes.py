@@ -78,7 +78,8 @@ def train_fast_cifar10(
         channels_last=True, compile=cfg.compile, seed=cfg.seed,
     )
     synchronize(device)
-    history = fit(model, train_batches, None, train_config, device=device, progress=progress)
+    history = fit(model, train_batches, None, train_config, device=device, progress=progress,
+                  on_interrupt="raise")
     synchronize(device)
     train_seconds = sum(r.seconds for r in history)
     metrics = evaluate(model, test_batches, tta_flip=cfg.tta_flip)

@@ -200,7 +200,7 @@ def compare_regularizers(spec: RegularizerSpec, device: torch.device | str,
             batches = DeviceBatches(train_set, spec.batch_size, device, shuffle=True, mean=mean,
                                     std=std, seed=seed)
             history = fit(model, batches, test_batches, spec.config(reg, seed), device=device,
-                          progress=progress)
+                          progress=progress, on_interrupt="raise")
             runs.append(RegularizerRun(reg, seed, history, evaluate(model, train_eval),
                                        evaluate(model, test_batches), model))
     return RegularizerComparison(spec, runs, test_batches)

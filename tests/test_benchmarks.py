@@ -202,3 +202,22 @@ def test_chapter_06_and_07_rows_cover_the_conditions_the_chapters_compare():
     assert sweep["lrs"] == {BN_LRS}
     assert {r.name for r in RUNS if r.chapter == "07"} == {
         f"bn-lr-{c.split()[0]}-{lr:g}" for c in CONDITIONS for lr in BN_LRS}
+
+
+@pytest.mark.parametrize("run", RUNS, ids=[r.name for r in RUNS])
+def test_ctrl_c_stops_a_chapter_experiment(run, monkeypatch):
+    """Pressing Ctrl-C (or Jupyter's stop button) in a chapter's experiment stops it: the
+    experiment's claims are never computed from runs that stopped half-way, and the learner
+    does not have to interrupt every seed and condition one by one."""
+    import importlib
+
+    fit_module = importlib.import_module("course_lib.training.fit")  # the module, not fit
+
+    def pressed_ctrl_c(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(fit_module, "train_one_epoch", pressed_ctrl_c)
+    monkeypatch.setattr(reference_runs, "_RESULTS", {})  # no call shared with another test
+    monkeypatch.setattr(reference_runs, "_LOAD", {})
+    with pytest.raises(KeyboardInterrupt):
+        run.experiment(get_profile("smoke"), 0, torch.device("cpu"))

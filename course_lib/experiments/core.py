@@ -58,6 +58,7 @@ def train_classifier(make_model: Callable[[], nn.Module], train: ImageSet, test:
                     if test is not None else None)
     torch.manual_seed(seed)
     model = make_model()
-    history = fit(model, train_batches, test_batches, config, device=device, progress=progress)
+    history = fit(model, train_batches, test_batches, config, device=device, progress=progress,
+                  on_interrupt="raise")
     return Outcome(history, len(train), len(test) if test is not None else 0, model,
                    mean=tuple(mean), std=tuple(std))

@@ -33,5 +33,5 @@ def placed_shapes_run(profile: Profile, seed: int, device: torch.device | str,
     model = SmallCNN(in_channels=1, num_classes=2, width=8)
     history = fit(model, DeviceBatches(train, profile.batch_size, device, shuffle=True, seed=seed),
                   DeviceBatches(test, 500, device), TrainConfig(epochs=profile.epochs, seed=seed),
-                  device=device, progress=progress)
+                  device=device, progress=progress, on_interrupt="raise")
     return Outcome(history, len(train), len(test), model)

@@ -61,7 +61,8 @@ def transfer_runs(profile: Profile, seed: int, device: torch.device | str,
     def run(name: str, model: nn.Module, cfg: TrainConfig, train_b, val_b, test_b,
             extra_seconds: float = 0.0) -> Outcome:
         start = time.perf_counter()
-        history = fit(model, train_b, val_b, cfg, device=device, progress=False)
+        history = fit(model, train_b, val_b, cfg, device=device, progress=False,
+                      on_interrupt="raise")
         held_out = evaluate(model, test_b)["acc"]
         return Outcome(history, len(train), len(val), model, held_out,
                        time.perf_counter() - start + extra_seconds)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 import torch
 from matplotlib.figure import Figure
@@ -40,11 +41,14 @@ class Run:
     @property
     def train_error(self) -> float:
         """1 − training accuracy of the last epoch."""
+        if not len(self.history):
+            raise ValueError(f"run {self.name!r} completed no epoch (it was interrupted)")
         return 1.0 - self.history[-1].train_acc
 
     @property
     def test_acc(self) -> float | None:
-        return self.history[-1].test_acc
+        """Test accuracy of the last epoch (None without a test set or a completed epoch)."""
+        return self.history[-1].test_acc if len(self.history) else None
 
 
 _COLUMNS = ("model", "parameters", "mult-adds", "train acc", "test acc", "s / epoch", "device")
@@ -66,10 +70,14 @@ class Comparison:
         """The table's cells as text, one tuple per run (columns as in `_COLUMNS`)."""
         out = []
         for r in self.runs:
+            counts = (r.name, f"{r.params:,}", f"{r.mult_adds / 1e6:,.1f} M")
+            if not len(r.history):  # interrupted before its first epoch ended
+                out.append((*counts, "–", "–", "–", r.device))
+                continue
             last = r.history[-1]
             test = f"{last.test_acc:.1%}" if last.test_acc is not None else "–"
-            out.append((r.name, f"{r.params:,}", f"{r.mult_adds / 1e6:,.1f} M",
-                        f"{last.train_acc:.1%}", test, f"{r.seconds_per_epoch:.1f}", r.device))
+            out.append((*counts, f"{last.train_acc:.1%}", test, f"{r.seconds_per_epoch:.1f}",
+                        r.device))
         return out
 
     def __repr__(self) -> str:
@@ -127,6 +135,7 @@ def compare(
     input_size: tuple[int, ...],
     seed: int = 0,
     progress: bool = True,
+    on_interrupt: Literal["return", "raise"] = "return",
 ) -> Comparison:
     """Build each model (`models` maps a name to a constructor), count it with `summary` at
     `input_size` (C, H, W), then train it with `fit(model, train_batches, test_batches, config)`.
@@ -134,6 +143,11 @@ def compare(
     Every model starts from `torch.manual_seed(seed)` and sees the same batches (fit sets the
     epoch of DeviceBatches, which reseed from it) with the same configuration: only the
     architecture differs.
+
+    Ctrl-C stops the whole comparison, not only the model in training: `fit` returns that
+    model's completed epochs, the later models are not trained, and the result holds the runs
+    so far (an interrupted run shows "–" where it has no epoch); with `on_interrupt="raise"`
+    (for callers that compare over seeds) the KeyboardInterrupt propagates instead.
     """
     device = torch.device(device)
     result = Comparison()
@@ -142,7 +156,12 @@ def compare(
         model = make()
         counted = summary(model, input_size)
         history = fit(model, train_batches, test_batches, config, device=device,
-                      progress=progress)
+                      progress=progress, on_interrupt=on_interrupt)
         result.runs.append(Run(name, counted.total_params, counted.total_mult_adds, history,
                                _device_name(device)))
+        if len(history) < config.epochs:  # fit stops early only when interrupted
+            skipped = [n for n in models if n not in {r.name for r in result.runs}]
+            if skipped:
+                print(f"Comparison stopped: {', '.join(skipped)} not trained.")
+            break
     return result

@@ -9,6 +9,7 @@ import functools
 from collections.abc import Callable, Sized
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
+from typing import Literal
 
 import torch
 import torch.nn.functional as F
@@ -172,6 +173,7 @@ def fit(
     resume: bool = True,
     progress: bool = True,
     on_epoch_end: Callable[[History], bool | None] | None = None,
+    on_interrupt: Literal["return", "raise"] = "return",
 ) -> History:
     """Train `model` in place on `train_batches` (an iterable of `(x, y)` with a `len()`; each new
     iteration is an epoch) and evaluate on `test_batches` after every epoch.
@@ -179,7 +181,10 @@ def fit(
     With `checkpoint`, the state is saved after every epoch, and an existing checkpoint is resumed
     (`resume=True`): a finished one just loads the weights. `on_epoch_end(history)` runs after
     each epoch; returning True stops early. Ctrl-C (KeyboardInterrupt) stops after saving what
-    completed and returns the history so far. If `train_batches` has `set_epoch(epoch)` (like
+    completed and returns the history so far; with `on_interrupt="raise"` it re-raises after
+    saving, for callers that run several fits and whose results need every run complete (an
+    experiment over seeds or conditions stops at the first Ctrl-C instead of computing its
+    claims from half-trained runs). If `train_batches` has `set_epoch(epoch)` (like
     PyTorch's DistributedSampler) it is called first, so the data order can depend on the epoch.
     """
     config = config if config is not None else TrainConfig()
@@ -190,6 +195,8 @@ def fit(
     steps = len(train_batches)
     if steps == 0:
         raise ValueError("train_batches is empty (len() == 0).")
+    if on_interrupt not in ("return", "raise"):
+        raise ValueError(f"on_interrupt must be 'return' or 'raise', got {on_interrupt!r}")
     if config.seed is not None:
         torch.manual_seed(config.seed)
     model.to(device)
@@ -258,6 +265,9 @@ def fit(
         save()  # only completed epochs: a half-trained epoch cannot be resumed exactly
         bar.close()
         where = f"; {path} holds epoch {saved}, run fit again to resume" if saved else ""
+        if on_interrupt == "raise":
+            print(f"Interrupted during epoch {epoch}: the experiment stops here{where}.")
+            raise
         print(f"Interrupted during epoch {epoch}: returning {len(history)} completed "
               f"epoch(s){where}.")
     finally:

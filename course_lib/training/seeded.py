@@ -78,11 +78,12 @@ def compare_seeds(
     seeds: int,
 ) -> SeededComparison:
     """`compare` for seeds 0 … seeds − 1; `make_batches(seed)` gives that seed's training batches
-    (its data order and augmentation), and `config.seed` is replaced by the seed."""
+    (its data order and augmentation), and `config.seed` is replaced by the seed. Ctrl-C stops
+    every seed (a comparison over seeds is only read whole)."""
     result = SeededComparison()
     for seed in range(seeds):
         result.seeds.append(seed)
         result.comparisons.append(compare(models, make_batches(seed), test_batches,
                                           config.replace(seed=seed), device, input_size,
-                                          seed=seed, progress=False))
+                                          seed=seed, progress=False, on_interrupt="raise"))
     return result

@@ -60,3 +60,38 @@ def test_table_and_plot(result):
     assert "<table>" in result._repr_html_()
     fig = result.plot(styles={"conv": "--"})
     assert [len(ax.get_lines()) for ax in fig.axes] == [2, 2]
+
+
+class _InterruptedWhileTraining(nn.Module):
+    """A linear model whose forward pass in training mode raises KeyboardInterrupt (Ctrl-C)."""
+
+    def __init__(self):
+        super().__init__()
+        self.body = nn.Sequential(nn.Flatten(), nn.Linear(36, 3))
+
+    def forward(self, x):
+        if self.training and torch.is_grad_enabled():
+            raise KeyboardInterrupt
+        return self.body(x)
+
+
+def test_ctrl_c_stops_the_comparison_and_the_table_shows_what_ran(capsys):
+    trained = []
+
+    def conv():
+        trained.append("conv")
+        return MODELS["conv"]()
+
+    models = {"linear": MODELS["linear"], "interrupted": _InterruptedWhileTraining,
+              "conv": conv}
+    result = compare(models, DeviceBatches(_data(), 16, "cpu"), None,
+                     TrainConfig(epochs=2, lr=0.05), "cpu", (1, 6, 6), progress=False)
+    assert [r.name for r in result.runs] == ["linear", "interrupted"] and trained == []
+    assert "Comparison stopped: conv not trained." in capsys.readouterr().out
+    rows = dict((row[0], row) for row in result.rows())
+    assert rows["interrupted"][3:6] == ("–", "–", "–") and rows["linear"][3] != "–"
+    assert "interrupted" in repr(result) and "<td>–</td>" in result._repr_html_()
+    assert result["interrupted"].test_acc is None
+    with pytest.raises(ValueError, match="completed no epoch"):
+        _ = result["interrupted"].train_error
+    assert len(result.plot().axes) == 2

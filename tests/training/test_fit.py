@@ -403,6 +403,20 @@ def test_interrupt_inside_an_epoch_keeps_the_completed_epochs(tmp_path, data, ca
     assert str(path) in out and read_checkpoint(path)["epoch"] == 1
 
 
+def test_interrupt_can_be_raised_after_saving_the_completed_epochs(tmp_path, capsys):
+    """Experiments over several runs pass on_interrupt="raise": Ctrl-C stops all of them."""
+    x, y = toy_data()
+    path = tmp_path / "ckpt.pt"
+    batches = EpochShuffled(x[:256], y[:256], interrupt_at=2)
+    with pytest.raises(KeyboardInterrupt):
+        fit(make_model(), batches, None, TrainConfig(epochs=3), device=CPU, checkpoint=path,
+            progress=False, on_interrupt="raise")
+    assert "Interrupted during epoch 2: the experiment stops here" in capsys.readouterr().out
+    assert read_checkpoint(path)["epoch"] == 1
+    with pytest.raises(ValueError, match="on_interrupt must be"):
+        fit(make_model(), batches, None, TrainConfig(epochs=1), device=CPU, on_interrupt="stop")
+
+
 def test_a_finished_checkpoint_loads_without_training(tmp_path, data, capsys):
     train, test = data
     path = tmp_path / "ckpt.pt"
