@@ -107,7 +107,7 @@ def render(results: list[dict]) -> str:
         "standard deviation over the seeds (one value when one seed ran). Training accuracy is "
         "the last epoch's, measured while training (with dropout and augmentation where the "
         "run has them); test accuracy is the last epoch's, or the test pass the chapter makes "
-        "after training (at the best validation epoch in chapters 08 and 11, after the single "
+        "after training (at the best validation epoch in chapter 08, after the single "
         "epoch of chapter 07's sweep); a run without a test set shows only its training "
         "accuracy. Time per epoch includes the test pass; peak memory is the GPU's for CUDA runs "
         "and the whole process's resident memory on a CPU. The CIFAR-10 test split available to "
@@ -122,7 +122,10 @@ def render(results: list[dict]) -> str:
         "row was measured before the load was recorded. The threads column gives the number of "
         "torch CPU threads the run used (`--threads`; a dash for a GPU run). The CPU rows of "
         "2026-12-05 ran one after another at the lowest scheduling priority (`nice -n 19`), "
-        "so a row with one thread shows single-core times under load.",
+        "so a row with one thread shows single-core times under load. A chapter's committed run "
+        "uses torch's default thread count, and a different count changes the order of "
+        "floating-point sums: a chapter's numbers can differ from its row's, a little in most "
+        "runs and more where training is barely stable (chapter 07's highest learning rates).",
         "",
         ReferenceTable(results).to_markdown() if results else "(no rows measured yet)",
         "",
