@@ -6,11 +6,15 @@ path that works from a web server and from file:// alike.
 The Korean book's title is the translation of the English one where a page's catalog has it (the
 front page's heading). The Korean pages also get the theme labels no installed catalog translates
 (`locale/ko/LC_MESSAGES/*.po` beside this file, one per message domain: `sphinx` for Sphinx and
-pydata-sphinx-theme, which ships no Korean; `booktheme` for sphinx-book-theme's missing labels).
+pydata-sphinx-theme, which ships no Korean; `booktheme` for sphinx-book-theme's missing labels),
+and, once the pages are written, the few labels the themes hard-code in English
+(HARD_CODED_LABELS).
 """
 
 from __future__ import annotations
 
+import html
+from collections.abc import Callable
 from functools import partial
 from gettext import GNUTranslations
 from pathlib import Path
@@ -102,10 +106,46 @@ def _labels(app: Sphinx, pagename: str, templatename: str, context: dict, doctre
             context["theme_search_bar_text"])
 
 
+# Attribute labels the themes write as literal English (no translate() around them): the
+# sidebar toggles' tooltips (sphinx-book-theme), its navigation landmarks, and the label of
+# myst-nb's hidden-input toggle. Their Korean is in booktheme.po like the other theme labels;
+# the built pages of a translated book get it after writing.
+HARD_CODED_LABELS = (
+    ("title", "Toggle primary sidebar"),
+    ("title", "Toggle secondary sidebar"),
+    ("aria-label", "Main"),
+    ("aria-label", "Page"),
+    ("aria-label", "Toggle hidden content"),
+)
+
+
+def translate_hard_coded_labels(text: str, gettext: Callable[[str], str]) -> str:
+    """`text` (a page's HTML) with each of HARD_CODED_LABELS as `gettext` translates it."""
+    for attribute, label in HARD_CODED_LABELS:
+        translated = gettext(label)
+        if translated != label:
+            text = text.replace(f'{attribute}="{label}"',
+                                f'{attribute}="{html.escape(translated, quote=True)}"')
+    return text
+
+
+def _labels_in_pages(app: Sphinx, exception: Exception | None,
+                     first: GNUTranslations | None = None) -> None:
+    if exception is not None or first is None or language_of(app.config) == "en":
+        return
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        translated = translate_hard_coded_labels(text, first.gettext)
+        if translated != text:
+            page.write_text(translated, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("config-inited", _configure)
     # The switch before pydata-sphinx-theme renders the header's components (priority 500); the
     # labels after the book theme sets the `translate` they wrap (500-501).
     app.connect("html-page-context", _switch, priority=400)
-    app.connect("html-page-context", partial(_labels, first=_theme_catalogs(app)), priority=600)
+    first = _theme_catalogs(app)
+    app.connect("html-page-context", partial(_labels, first=first), priority=600)
+    app.connect("build-finished", partial(_labels_in_pages, first=first))
     return {"parallel_read_safe": True, "parallel_write_safe": True}

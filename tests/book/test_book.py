@@ -6,9 +6,11 @@ pages name no CDN. In a browser: book/test_browser.py."""
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import re
 from html import unescape
+from pathlib import Path
 
 import pytest
 
@@ -121,3 +123,19 @@ def test_every_page_names_a_favicon_the_book_has(built_book):
         assert icon, f"{page.entry}: no favicon link"
         target = (built_book / page.html).parent / icon.group(1)
         assert target.resolve().is_file(), f"{page.entry}: favicon {icon.group(1)} missing"
+
+
+def test_korean_pages_translate_the_labels_the_themes_hard_code(built_book):
+    """The sidebar toggles' tooltips, the navigation landmarks and the hidden-input toggle are
+    written in English by the themes; the Korean pages carry their Korean (booktheme.po)."""
+    spec = importlib.util.spec_from_file_location(
+        "language_switch", Path(__file__).resolve().parents[2] / "_ext" / "language_switch.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    english = [f'{attribute}="{label}"' for attribute, label in module.HARD_CODED_LABELS]
+    chapter = CHAPTER_PAGES[0].html
+    assert all(label in (built_book / chapter).read_text(encoding="utf-8")
+               for label in english[:4]), "the English pages no longer have these labels"
+    left = {label for page in built_book.joinpath("ko").rglob("*.html")
+            for label in english if label in page.read_text(encoding="utf-8")}
+    assert not left, f"English labels on Korean pages: {sorted(left)}"
