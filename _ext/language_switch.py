@@ -108,14 +108,18 @@ def _labels(app: Sphinx, pagename: str, templatename: str, context: dict, doctre
 
 # Attribute labels the themes write as literal English (no translate() around them): the
 # sidebar toggles' tooltips (sphinx-book-theme), its navigation landmarks, and the label of
-# myst-nb's hidden-input toggle. Their Korean is in booktheme.po like the other theme labels;
-# the built pages of a translated book get it after writing.
+# myst-nb's hidden-input toggle, and the buttons of the course's frame player in the stored
+# outputs (course_lib.explorers.frames; outputs are not translated). Their Korean is in
+# booktheme.po like the other theme labels; the pages of a translated book get it after writing.
 HARD_CODED_LABELS = (
     ("title", "Toggle primary sidebar"),
     ("title", "Toggle secondary sidebar"),
     ("aria-label", "Main"),
     ("aria-label", "Page"),
     ("aria-label", "Toggle hidden content"),
+    ("aria-label", "previous"),
+    ("aria-label", "frame"),
+    ("aria-label", "next"),
 )
 
 
