@@ -112,8 +112,10 @@ def pretrained_cnn(spec: PretrainSpec, device=None, cache_dir: str | Path | None
                             seed=spec.seed)
     val_batches = DeviceBatches(val, 500, device or "cpu", mean=mean, std=std)
     config = TrainConfig(epochs=spec.epochs, lr=spec.lr, seed=spec.seed)
+    # Ctrl-C stops here (not with a half-pretrained network for the caller to use); the
+    # checkpoint keeps the completed epochs, and the next call resumes from them.
     history = fit(model, batches, val_batches, config, device=device, checkpoint=path,
-                  progress=progress)
+                  progress=progress, on_interrupt="raise")
     return Pretrained(model.eval(), history, mean, std, train.classes, path, trained_now)
 
 

@@ -185,6 +185,32 @@ def test_checkpoint_round_trip_and_missing_cache_retrains(tmp_path, monkeypatch,
                        first.model.features.stage1.conv1.weight)
 
 
+def test_an_interrupted_pretraining_stops_and_resumes(tmp_path, monkeypatch, capsys):
+    """Ctrl-C during pretraining stops the caller (chapter 11 would otherwise go on with a
+    half-pretrained base); the checkpoint keeps the completed epoch and the next call resumes."""
+    import importlib
+
+    fit_module = importlib.import_module("course_lib.training.fit")
+    real = fit_module.train_one_epoch
+    monkeypatch.setenv("COURSE_CACHE_DIR", str(tmp_path))
+    spec = PretrainSpec.for_profile(PROFILES["smoke"], train_per_class=8, val_per_class=4,
+                                    epochs=2, widths=(4, 8, 8), hidden=8)
+    calls = []
+
+    def second_epoch_interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(fit_module, "train_one_epoch", second_epoch_interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        pretrained_cnn(spec, progress=False)
+    assert "Interrupted during epoch 2: the experiment stops here" in capsys.readouterr().out
+    resumed = pretrained_cnn(spec, progress=False)
+    assert "Resuming from" in capsys.readouterr().out and len(resumed.history) == 2
+
+
 def test_cache_file_names_separate_profiles():
     smoke, quick = (PretrainSpec.for_profile(PROFILES[p]) for p in ("smoke", "quick"))
     assert smoke.filename != quick.filename
